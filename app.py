@@ -1,0 +1,24 @@
+"""Passerelle API: the Chalice app. Thin: middleware and blueprints only."""
+
+from chalice import Chalice
+
+from chalicelib.api import auth, public
+from chalicelib.observability import logger, metrics
+
+app = Chalice(app_name="passerelle")
+app.api.binary_types = []  # JSON only: never base64-encode our responses
+
+
+@app.middleware("http")
+def correlate(event, get_response):
+    # API Gateway's request id ties a log line to one call; logs carry ids, never personal data.
+    context = event.context or {}
+    logger.set_correlation_id(context.get("requestId"))
+    response = get_response(event)
+    logger.info("request", extra={"path": context.get("resourcePath"), "status": response.status_code})
+    metrics.flush_metrics(raise_on_empty_metrics=False)
+    return response
+
+
+for blueprint in (public.bp, auth.bp):
+    app.register_blueprint(blueprint, url_prefix="/api")

@@ -1,0 +1,112 @@
+"""Public routes: health, referentials (autocomplete), OpenAPI document."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.api.routing import Access, Context, route
+from chalicelib.errors import NotFound
+from chalicelib.schemas.referentials import (
+    BassinOut,
+    CommuneOut,
+    CompetenceOut,
+    Health,
+    MetierOut,
+    SearchQuery,
+)
+
+bp = Blueprint(__name__)
+TAGS = ("Référentiels",)
+
+
+def _referentials():
+    from chalicelib.domain.referentials import get_referentials
+
+    return get_referentials()
+
+
+def commune_out(commune, refs) -> CommuneOut:
+    bassin = refs.bassins[commune.bassin_code]
+    return CommuneOut(
+        code_insee=commune.code_insee,
+        name=commune.name,
+        postal_codes=list(commune.postal_codes),
+        bassin=BassinOut(code=bassin.code, label=bassin.label),
+    )
+
+
+@route(bp, "/health", access=Access.PUBLIC, summary="État du service", response=Health, tags=("Service",))
+def health(ctx: Context) -> Health:
+    return Health(status="ok")
+
+
+@route(
+    bp,
+    "/referentials/communes",
+    access=Access.PUBLIC,
+    summary="Recherche de communes du Grand Est (nom ou code postal)",
+    query=SearchQuery,
+    response=list[CommuneOut],
+    errors=(400,),
+    tags=TAGS,
+)
+def search_communes(ctx: Context) -> list[CommuneOut]:
+    refs = _referentials()
+    return [commune_out(c, refs) for c in refs.search_communes(ctx.query.q, ctx.query.limit)]
+
+
+@route(
+    bp,
+    "/referentials/metiers",
+    access=Access.PUBLIC,
+    summary="Recherche de métiers ROME (libellés et appellations)",
+    query=SearchQuery,
+    response=list[MetierOut],
+    errors=(400,),
+    tags=TAGS,
+)
+def search_metiers(ctx: Context) -> list[MetierOut]:
+    hits = _referentials().search_metiers(ctx.query.q, ctx.query.limit)
+    return [
+        MetierOut(code_rome=h.metier.code_rome, label=h.metier.label, appellation=h.appellation) for h in hits
+    ]
+
+
+@route(
+    bp,
+    "/referentials/metiers/{code_rome}/competences",
+    access=Access.PUBLIC,
+    summary="Compétences d'une fiche métier ROME",
+    response=list[CompetenceOut],
+    errors=(404,),
+    tags=TAGS,
+)
+def metier_competences(ctx: Context, code_rome: str) -> list[CompetenceOut]:
+    refs = _referentials()
+    if code_rome.upper() not in refs.metiers:
+        raise NotFound("Métier ROME inconnu.", {"code_rome": "Ce code ROME n'existe pas."})
+    return [
+        CompetenceOut(code=c.code, label=c.label, kind=c.kind) for c in refs.competences_of(code_rome.upper())
+    ]
+
+
+@route(
+    bp,
+    "/referentials/bassins",
+    access=Access.PUBLIC,
+    summary="Les 27 bassins d'emploi (zones d'emploi INSEE 2020) du Grand Est",
+    response=list[BassinOut],
+    tags=TAGS,
+)
+def list_bassins(ctx: Context) -> list[BassinOut]:
+    refs = _referentials()
+    return [
+        BassinOut(code=b.code, label=b.label) for b in sorted(refs.bassins.values(), key=lambda b: b.code)
+    ]
+
+
+@route(bp, "/openapi.json", access=Access.PUBLIC, summary="Ce document OpenAPI", tags=("Service",))
+def openapi_document(ctx: Context) -> dict:
+    from chalicelib.api.openapi import build_openapi
+
+    return build_openapi()

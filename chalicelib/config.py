@@ -1,0 +1,60 @@
+"""Settings read once from the environment.
+
+Resource names come from the infra/ stack outputs (written into the Lambda
+environment at deploy time, or by scripts/provision.py locally): the code never
+hard-codes a table, bucket or queue name.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    stage: str = "local"
+    table: str = Field(default="passerelle-data", min_length=1)
+    idempotency_table: str = "passerelle-idempotency"
+    exports_bucket: str = "passerelle-exports"
+    site_bucket: str = "passerelle-site"
+    matching_queue_url: str = ""
+    exports_queue_url: str = ""
+    signing_secret: str = "passerelle/local/signing-key"  # noqa: S105 - the secret's name, not its value
+    staff_emails_param: str = "/passerelle/local/staff-emails"
+    sender: str = "ne-pas-repondre@passerelle.grandest.example"
+    # Public address of the site, used in the links of e-mails.
+    site_url: str = "http://127.0.0.1:8080"
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"
+
+    @property
+    def cookie_secure(self) -> bool:
+        # Browsers refuse Secure cookies over plain http://127.0.0.1; every other stage is HTTPS.
+        return not self.is_local
+
+
+_ENV = {
+    "stage": "PASSERELLE_STAGE",
+    "table": "PASSERELLE_TABLE",
+    "idempotency_table": "PASSERELLE_IDEMPOTENCY_TABLE",
+    "exports_bucket": "PASSERELLE_EXPORTS_BUCKET",
+    "site_bucket": "PASSERELLE_SITE_BUCKET",
+    "matching_queue_url": "PASSERELLE_MATCHING_QUEUE_URL",
+    "exports_queue_url": "PASSERELLE_EXPORTS_QUEUE_URL",
+    "signing_secret": "PASSERELLE_SIGNING_SECRET",
+    "staff_emails_param": "PASSERELLE_STAFF_EMAILS_PARAM",
+    "sender": "PASSERELLE_SENDER",
+    "site_url": "PASSERELLE_SITE_URL",
+}
+
+
+@cache
+def get_settings() -> Settings:
+    values = {field: os.environ[var] for field, var in _ENV.items() if os.environ.get(var)}
+    return Settings(**values)

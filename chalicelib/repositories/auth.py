@@ -1,0 +1,87 @@
+"""One-time sign-in tokens, sessions and rate-limit counters."""
+
+from __future__ import annotations
+
+from boto3.dynamodb.conditions import Key
+
+from chalicelib.repositories import keys
+from chalicelib.repositories.db import data_table, is_conditional_failure, query_all
+
+
+def put_token(token_hash: str, owner_id: str, role: str, expires_at: int) -> None:
+    data_table().put_item(
+        Item={
+            **keys.token(token_hash),
+            "owner_id": owner_id,
+            "role": role,
+            "expires_at": expires_at,
+            "ttl": expires_at + 3600,
+            "GSI1PK": keys.owner_gsi1(owner_id),
+            "GSI1SK": f"TOKEN#{token_hash}",
+        },
+        ConditionExpression="attribute_not_exists(PK)",
+    )
+
+
+def consume_token(token_hash: str, now: int) -> dict | None:
+    """Delete-if-valid in one conditional write: two concurrent uses cannot both win."""
+    try:
+        response = data_table().delete_item(
+            Key=keys.token(token_hash),
+            ConditionExpression="attribute_exists(PK) AND expires_at > :now",
+            ExpressionAttributeValues={":now": now},
+            ReturnValues="ALL_OLD",
+        )
+    except Exception as exc:
+        if is_conditional_failure(exc):
+            return None
+        raise
+    return response.get("Attributes")
+
+
+def put_session(session_hash: str, owner_id: str, role: str, expires_at: int) -> None:
+    data_table().put_item(
+        Item={
+            **keys.session(session_hash),
+            "owner_id": owner_id,
+            "role": role,
+            "expires_at": expires_at,
+            "ttl": expires_at,
+            "GSI1PK": keys.owner_gsi1(owner_id),
+            "GSI1SK": f"SESSION#{session_hash}",
+        }
+    )
+
+
+def get_session(session_hash: str) -> dict | None:
+    return data_table().get_item(Key=keys.session(session_hash), ConsistentRead=True).get("Item")
+
+
+def delete_session(session_hash: str) -> None:
+    data_table().delete_item(Key=keys.session(session_hash))
+
+
+def owner_items(owner_id: str) -> list[dict]:
+    """Pending tokens and sessions of one account."""
+    return list(
+        query_all(IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq(keys.owner_gsi1(owner_id)))
+    )
+
+
+def delete_owner_items(owner_id: str) -> int:
+    items = owner_items(owner_id)
+    with data_table().batch_writer() as batch:
+        for item in items:
+            batch.delete_item(Key={"PK": item["PK"], "SK": item["SK"]})
+    return len(items)
+
+
+def hit_rate_counter(kind: str, subject_hash: str, window: str, expires_at: int) -> int:
+    response = data_table().update_item(
+        Key=keys.rate(kind, subject_hash, window),
+        UpdateExpression="ADD hits :one SET #ttl = if_not_exists(#ttl, :ttl)",
+        ExpressionAttributeNames={"#ttl": "ttl"},
+        ExpressionAttributeValues={":one": 1, ":ttl": expires_at},
+        ReturnValues="UPDATED_NEW",
+    )
+    return int(response["Attributes"]["hits"])

@@ -1,0 +1,29 @@
+"""The data table and small helpers shared by the repositories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from chalicelib import aws
+from chalicelib.config import get_settings
+
+
+def data_table() -> Any:
+    return aws.table(get_settings().table)
+
+
+def is_conditional_failure(exc: Exception) -> bool:
+    code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+def query_all(**kwargs: Any) -> Iterator[dict]:
+    """Every page of a Query (never a Scan)."""
+    table = data_table()
+    while True:
+        page = table.query(**kwargs)
+        yield from page.get("Items", [])
+        if "LastEvaluatedKey" not in page:
+            return
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -1,0 +1,165 @@
+"""Every DynamoDB key string is built here (see docs/dynamodb.md for the design).
+
+One table, overloaded keys. GSI1 = "children of a parent" (inverted index),
+GSI2 = "by bassin d'emploi" (matching reads the sparse #CAND and #OFFER partitions; staff
+also read #CANDX, #OFFERX and #ACT),
+GSI3 = global lists (open offers, accounts to warn before expiry).
+"""
+
+from __future__ import annotations
+
+PROFILE = "PROFILE"
+
+
+def candidate(candidate_id: str) -> dict[str, str]:
+    return {"PK": f"CAND#{candidate_id}", "SK": PROFILE}
+
+
+def employer(employer_id: str) -> dict[str, str]:
+    return {"PK": f"EMP#{employer_id}", "SK": PROFILE}
+
+
+def email(normalized_email: str) -> dict[str, str]:
+    return {"PK": f"EMAIL#{normalized_email}", "SK": "EMAIL"}
+
+
+def offer(offer_id: str) -> dict[str, str]:
+    return {"PK": f"OFFER#{offer_id}", "SK": "OFFER"}
+
+
+def match(offer_id: str, candidate_id: str) -> dict[str, str]:
+    return {"PK": f"OFFER#{offer_id}", "SK": f"MATCH#{candidate_id}"}
+
+
+MATCH_PREFIX = "MATCH#"
+
+
+def offer_pk(offer_id: str) -> str:
+    return f"OFFER#{offer_id}"
+
+
+def token(token_hash: str) -> dict[str, str]:
+    return {"PK": f"TOKEN#{token_hash}", "SK": "TOKEN"}
+
+
+def session(session_hash: str) -> dict[str, str]:
+    return {"PK": f"SESSION#{session_hash}", "SK": "SESSION"}
+
+
+def rate(kind: str, subject_hash: str, window: str) -> dict[str, str]:
+    return {"PK": f"RATE#{kind}#{subject_hash}", "SK": window}
+
+
+# --- GSI1: children of a parent -------------------------------------------------
+def owner_gsi1(owner_id: str) -> str:
+    """Tokens and sessions of an account (found again on sign-out-everywhere and erasure)."""
+    return f"OWNER#{owner_id}"
+
+
+def candidate_matches_gsi1(candidate_id: str) -> str:
+    return f"CAND#{candidate_id}"
+
+
+def candidate_match_sort(score: int, offer_id: str) -> str:
+    # Inverted score so that an ascending Query returns the best matches first.
+    return f"MATCH#{1000 - score:04d}#{offer_id}"
+
+
+def employer_offers_gsi1(employer_id: str) -> str:
+    return f"EMP#{employer_id}"
+
+
+def employer_offer_sort(created_at: str, offer_id: str) -> str:
+    return f"OFFER#{created_at}#{offer_id}"
+
+
+# --- GSI2: by bassin d'emploi (sparse) ---------------------------------------------
+def bassin_candidates_gsi2(bassin_code: str) -> str:
+    return f"BASSIN#{bassin_code}#CAND"
+
+
+def bassin_offers_gsi2(bassin_code: str) -> str:
+    return f"BASSIN#{bassin_code}#OFFER"
+
+
+def bassin_offer_sort(start_date: str, offer_id: str) -> str:
+    # Soonest start first within a bassin.
+    return f"{start_date}#{offer_id}"
+
+
+def bassin_other_candidates_gsi2(bassin_code: str) -> str:
+    """Candidates of a bassin who are not matchable (no consent or paused): staff exports and figures."""
+    return f"BASSIN#{bassin_code}#CANDX"
+
+
+def bassin_closed_offers_gsi2(bassin_code: str) -> str:
+    """Closed offers of a bassin: staff exports only (the public and the matching read #OFFER)."""
+    return f"BASSIN#{bassin_code}#OFFERX"
+
+
+def bassin_interactions_gsi2(bassin_code: str) -> str:
+    """Interest and outcomes recorded on the offers of a bassin: staff figures and exports."""
+    return f"BASSIN#{bassin_code}#ACT"
+
+
+def bassin_interaction_sort(offer_id: str, candidate_id: str) -> str:
+    return f"{offer_id}#{candidate_id}"
+
+
+# --- GSI3: global lists (sparse) -----------------------------------------------------
+OPEN_OFFERS_GSI3 = "OFFERS#OPEN"
+
+
+def open_offer_sort(created_at: str, offer_id: str) -> str:
+    return f"{created_at}#{offer_id}"
+
+
+def expiry_warning_gsi3(day: str) -> str:
+    """Accounts whose inactivity warning falls on `day` (YYYY-MM-DD)."""
+    return f"WARN#{day}"
+
+
+def matching_run(run_id: str) -> dict[str, str]:
+    return {"PK": f"RUN#{run_id}", "SK": "RUN"}
+
+
+def matching_run_bassin(run_id: str, bassin_code: str) -> dict[str, str]:
+    return {"PK": f"RUN#{run_id}", "SK": f"BASSIN#{bassin_code}"}
+
+
+def export(export_id: str) -> dict[str, str]:
+    return {"PK": f"EXPORT#{export_id}", "SK": "EXPORT"}
+
+
+STAFF_EXPORTS_GSI1 = "STAFF#EXPORTS"
+
+
+def staff_export_sort(created_at: str, export_id: str) -> str:
+    return f"{created_at}#{export_id}"
+
+
+# --- staff figures: one partition, read with a single Query ----------------------------
+STATS_PK = "STATS"
+BASSIN_STATS_PREFIX = "BASSIN#"
+BASSIN_HIRES_PREFIX = "HIRES#"
+
+
+def bassin_stats(bassin_code: str) -> dict[str, str]:
+    return {"PK": STATS_PK, "SK": f"{BASSIN_STATS_PREFIX}{bassin_code}"}
+
+
+def bassin_hires(bassin_code: str) -> dict[str, str]:
+    return {"PK": STATS_PK, "SK": f"{BASSIN_HIRES_PREFIX}{bassin_code}"}
+
+
+MATCHING_RUNS_GSI1 = "RUNS"
+
+
+def digest(owner_id: str, day: str) -> dict[str, str]:
+    """At most one digest e-mail a day per account: a conditional put on this item."""
+    return {"PK": digest_pk(owner_id), "SK": day}
+
+
+def digest_pk(owner_id: str) -> str:
+    """Every digest marker of an account (erased with it)."""
+    return f"DIGEST#{owner_id}"

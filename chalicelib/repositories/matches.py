@@ -1,0 +1,200 @@
+"""Matches (engine output) and interactions (interest, outcomes) over the data table.
+
+Offer side: Query PK=OFFER#<id>. Candidate side: Query GSI1 GSI1PK=CAND#<id> (inverted index,
+matches sorted best first by GSI1SK). Never a Scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from chalicelib.errors import NotFound
+from chalicelib.repositories import keys
+from chalicelib.repositories.db import data_table, is_conditional_failure, query_all
+from chalicelib.schemas.matches import InteractionRecord, MatchRecord, MatchView
+
+ACT_PREFIX = "ACT#"
+
+
+def _interaction_key(offer_id: str, candidate_id: str) -> dict[str, str]:
+    return {"PK": keys.offer_pk(offer_id), "SK": f"{ACT_PREFIX}{candidate_id}"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def match_item(record: MatchRecord) -> dict[str, Any]:
+    data = record.model_dump()
+    data["distance_km"] = Decimal(str(round(record.distance_km, 1)))
+    return {
+        **keys.match(record.offer_id, record.candidate_id),
+        "GSI1PK": keys.candidate_matches_gsi1(record.candidate_id),
+        "GSI1SK": keys.candidate_match_sort(record.score, record.offer_id),
+        "kind": "match",
+        **data,
+    }
+
+
+def _join(items: Iterable[dict]) -> list[MatchView]:
+    views: dict[tuple[str, str], MatchView] = {}
+    for raw in items:
+        item = _plain(raw)
+        if item.get("kind") not in ("match", "interaction"):
+            continue  # PK=OFFER#<id> also holds the offer item itself
+        pair = (item["offer_id"], item["candidate_id"])
+        view = views.setdefault(pair, MatchView(offer_id=pair[0], candidate_id=pair[1]))
+        if item.get("kind") == "match":
+            view.match = MatchRecord.model_validate(item)
+        elif item.get("kind") == "interaction":
+            view.interaction = InteractionRecord.model_validate(item)
+    return sorted(views.values(), key=lambda v: (-v.score, v.offer_id, v.candidate_id))
+
+
+def for_offer(offer_id: str) -> list[MatchView]:
+    """Every match and interaction of one offer, best score first."""
+    return _join(query_all(KeyConditionExpression=Key("PK").eq(keys.offer_pk(offer_id))))
+
+
+def for_candidate(candidate_id: str) -> list[MatchView]:
+    """Every match and interaction of one candidate, best score first (inverted index GSI1)."""
+    return _join(
+        query_all(
+            IndexName="GSI1",
+            KeyConditionExpression=Key("GSI1PK").eq(keys.candidate_matches_gsi1(candidate_id)),
+        )
+    )
+
+
+def get(offer_id: str, candidate_id: str) -> MatchView | None:
+    table = data_table()
+    match = table.get_item(Key=keys.match(offer_id, candidate_id), ConsistentRead=True).get("Item")
+    act = table.get_item(Key=_interaction_key(offer_id, candidate_id), ConsistentRead=True).get("Item")
+    views = _join([i for i in (match, act) if i])
+    return views[0] if views else None
+
+
+def _update_interaction(
+    offer_id: str, candidate_id: str, employer_id: str, bassin: str, sets: dict, **extra
+) -> None:
+    names = {f"#{k}": k for k in sets}
+    values = {f":{k}": v for k, v in sets.items()}
+    expression = ", ".join(f"#{k} = :{k}" for k in sets)
+    expression += ", kind = :kind, offer_id = :oid, candidate_id = :cid, employer_id = :eid, bassin = :bassin"
+    expression += ", GSI1PK = :g1pk, GSI1SK = :g1sk"
+    values.update(
+        {
+            ":kind": "interaction",
+            ":oid": offer_id,
+            ":cid": candidate_id,
+            ":eid": employer_id,
+            ":bassin": bassin,
+            ":g1pk": keys.candidate_matches_gsi1(candidate_id),
+            ":g1sk": f"{ACT_PREFIX}{offer_id}",
+        }
+    )
+    if bassin:  # staff figures and exports read the interactions of a bassin (GSI2 #ACT)
+        expression += ", GSI2PK = :g2pk, GSI2SK = :g2sk"
+        values[":g2pk"] = keys.bassin_interactions_gsi2(bassin)
+        values[":g2sk"] = keys.bassin_interaction_sort(offer_id, candidate_id)
+    update = "SET " + expression
+    if extra.get("append_history"):
+        update += ", history = list_append(if_not_exists(history, :empty), :event)"
+        values[":empty"] = []
+        values[":event"] = [extra["append_history"]]
+    data_table().update_item(
+        Key=_interaction_key(offer_id, candidate_id),
+        UpdateExpression=update,
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues=values,
+    )
+
+
+def set_interest(view: MatchView, interested: bool, now: str) -> None:
+    if view.match is None:
+        raise NotFound("Cette correspondance n'existe plus.")
+    interest = "interested" if interested else "not_interested"
+    m = view.match
+    _update_interaction(
+        m.offer_id, m.candidate_id, m.employer_id, m.bassin, {"interest": interest, "interest_at": now}
+    )
+
+
+def set_outcome(view: MatchView, status: str, now: str) -> None:
+    source = view.match or view.interaction
+    if source is None:
+        raise NotFound("Cette correspondance n'existe pas.")
+    bassin = getattr(source, "bassin", "")
+    _update_interaction(
+        view.offer_id,
+        view.candidate_id,
+        source.employer_id,
+        bassin,
+        {"status": status, "status_at": now},
+        append_history={"status": status, "at": now},
+    )
+
+
+def mark_reminded(view: MatchView, now: str) -> None:
+    try:
+        data_table().update_item(
+            Key=_interaction_key(view.offer_id, view.candidate_id),
+            UpdateExpression="SET reminded_at = :now",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues={":now": now},
+        )
+    except Exception as exc:
+        if not is_conditional_failure(exc):
+            raise
+
+
+# --- engine side: incremental writes -------------------------------------------------
+def existing_match_records(offer_id: str) -> dict[tuple[str, str], MatchRecord]:
+    items = query_all(
+        KeyConditionExpression=Key("PK").eq(keys.offer_pk(offer_id))
+        & Key("SK").begins_with(keys.MATCH_PREFIX)
+    )
+    return {(r.offer_id, r.candidate_id): r for r in (MatchRecord.model_validate(_plain(i)) for i in items)}
+
+
+def apply_changes(puts: Iterable[MatchRecord], deletes: Iterable[tuple[str, str]]) -> int:
+    """BatchWriteItem (25 per request, unprocessed items retried by boto3's batch writer)."""
+    written = 0
+    with data_table().batch_writer() as batch:
+        for record in puts:
+            batch.put_item(Item=match_item(record))
+            written += 1
+        for offer_id, candidate_id in deletes:
+            batch.delete_item(Key=keys.match(offer_id, candidate_id))
+            written += 1
+    return written
+
+
+def delete_everything_of_candidate(candidate_id: str) -> int:
+    """RGPD erasure: every match and interaction mentioning the candidate."""
+    items = list(
+        query_all(
+            IndexName="GSI1",
+            KeyConditionExpression=Key("GSI1PK").eq(keys.candidate_matches_gsi1(candidate_id)),
+        )
+    )
+    with data_table().batch_writer() as batch:
+        for item in items:
+            batch.delete_item(Key={"PK": item["PK"], "SK": item["SK"]})
+    return len(items)
+
+
+def delete_matches_of_offer(offer_id: str) -> int:
+    """A closed offer keeps its interactions (they feed the statistics) but loses its proposals."""
+    current = existing_match_records(offer_id)
+    return apply_changes([], current.keys())

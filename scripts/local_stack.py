@@ -1,0 +1,244 @@
+"""`make run`: the whole local stack in one process tree, stopped cleanly by Ctrl-C.
+
+moto server (local AWS) → resources from infra/template.yaml → demo data →
+`chalice local` (the API) → dev server (site + /api proxy, like CloudFront) →
+matching timer (EventBridge stand-in) → sign-in links printed from moto's SES.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HOST = "127.0.0.1"
+MOTO_PORT = int(os.environ.get("PASSERELLE_MOTO_PORT", "5000"))
+API_PORT = int(os.environ.get("PASSERELLE_API_PORT", "8000"))
+SITE_PORT = int(os.environ.get("PASSERELLE_SITE_PORT", "8080"))
+STAFF_EMAIL = os.environ.get("PASSERELLE_STAFF_EMAIL", "agent@example.org")
+MATCHING_INTERVAL_S = int(os.environ.get("PASSERELLE_MATCHING_INTERVAL_S", "300"))
+DEMO = os.environ.get("PASSERELLE_DEMO_DATA", "1") != "0"
+LOG_DIR = ROOT / ".local"  # moto's request log goes there, not to the console
+
+
+def log(message: str) -> None:
+    print(f"[passerelle] {message}", flush=True)
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+class Stack:
+    def __init__(self) -> None:
+        self.children: list[subprocess.Popen] = []
+        self.site_server = None
+        self.stopping = threading.Event()
+
+    def spawn(self, args: list[str], env: dict[str, str], log_name: str | None = None) -> subprocess.Popen:
+        # Own process group: Ctrl-C in the terminal reaches us only, and we stop children in order.
+        output = None
+        if log_name:
+            LOG_DIR.mkdir(exist_ok=True)
+            output = (LOG_DIR / log_name).open("ab")
+        proc = subprocess.Popen(args, env=env, cwd=ROOT, start_new_session=True, stdout=output, stderr=output)
+        self.children.append(proc)
+        return proc
+
+    def start(self) -> None:
+        for port in (MOTO_PORT, API_PORT, SITE_PORT):
+            if not port_free(port):
+                raise SystemExit(
+                    f"Le port {port} est déjà utilisé : arrêtez l'autre programme ou changez de port."
+                )
+        base_env = {
+            **os.environ,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "eu-west-3",
+        }
+        moto_url = f"http://{HOST}:{MOTO_PORT}"
+        log(f"moto (AWS local) sur {moto_url}")
+        moto = self.spawn(
+            [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(MOTO_PORT)], base_env, "moto.log"
+        )
+        wait_http(f"{moto_url}/moto-api/", 30, moto)
+
+        from scripts.provision import provision
+
+        started = time.monotonic()
+        app_env = provision(moto_url, stage="local", staff_emails=(STAFF_EMAIL,))
+        log(f"ressources créées depuis infra/template.yaml en {time.monotonic() - started:.1f} s")
+        env = {
+            **base_env,
+            **app_env,
+            "AWS_ENDPOINT_URL": moto_url,
+            "PASSERELLE_SITE_URL": f"http://{HOST}:{SITE_PORT}",
+        }
+        os.environ.update(env)  # the demo loader and the matching timer run in this process
+        if DEMO:
+            self.load_demo()
+
+        api = self.spawn(
+            [
+                str(Path(sys.executable).parent / "chalice"),
+                "local",
+                "--no-autoreload",
+                "--stage",
+                "local",
+                "--host",
+                HOST,
+                "--port",
+                str(API_PORT),
+            ],
+            env,
+        )
+        wait_http(f"http://{HOST}:{API_PORT}/api/health", 60, api)
+
+        from scripts.dev_server import make_server
+
+        self.site_server = make_server(SITE_PORT, f"http://{HOST}:{API_PORT}/api", ROOT / "site")
+        threading.Thread(target=self.site_server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.watch_mail, args=(moto_url,), daemon=True).start()
+        threading.Thread(target=self.matching_timer, daemon=True).start()
+        threading.Thread(target=self.matching_worker, daemon=True).start()
+        self.banner()
+
+    def load_demo(self) -> None:
+        try:
+            from scripts.demo_data import load_demo_data
+        except ImportError:
+            return
+        summary = load_demo_data()
+        log(f"données de démonstration : {summary}")
+
+    def matching_timer(self) -> None:
+        """EventBridge stand-in: the same `start_run` as the hourly Lambda schedule."""
+        try:
+            from chalicelib.jobs.matching import start_run
+        except ImportError:  # the matching job arrives with the matching issue
+            return
+        delay = 5.0  # a first run soon after start, so the demo data has matches
+        while not self.stopping.wait(delay):
+            delay = MATCHING_INTERVAL_S
+            try:
+                log(f"appariement planifié lancé (campagne {start_run('schedule')})")
+            except Exception as exc:  # keep the stack up; the error is shown
+                log(f"appariement planifié en échec : {exc!r}")
+
+    def matching_worker(self) -> None:
+        """SQS event source stand-in: feeds the matching queue's messages to the Lambda handler code."""
+        try:
+            from chalicelib.jobs.matching import handle_message
+        except ImportError:  # the matching job arrives with the matching issue
+            return
+        from chalicelib import aws
+        from chalicelib.config import get_settings
+
+        sqs, url = aws.client("sqs"), get_settings().matching_queue_url
+        while not self.stopping.is_set():
+            try:
+                batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+            except Exception as exc:
+                log(f"file d'appariement injoignable : {exc!r}")
+                self.stopping.wait(2)
+                continue
+            for message in batch.get("Messages", []):
+                try:
+                    handle_message(message["Body"])
+                except Exception as exc:  # left on the queue: retried, then dead-lettered after 3 tries
+                    log(f"message d'appariement en échec (sera retenté) : {exc!r}")
+                    continue
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+    def watch_mail(self, moto_url: str) -> None:
+        from scripts.moto_mail import sent_messages, sign_in_tokens
+
+        seen = 0
+        while not self.stopping.wait(1.5):
+            try:
+                messages = sent_messages(moto_url)
+            except OSError:
+                continue
+            for message in messages[seen:]:
+                for token in sign_in_tokens(message):
+                    log(
+                        f"e-mail envoyé — lien de connexion : http://{HOST}:{SITE_PORT}/connexion.html#token={token}"
+                    )
+            seen = max(seen, len(messages))
+
+    def banner(self) -> None:
+        log("prêt.")
+        log(f"  site          http://{HOST}:{SITE_PORT}/")
+        log(f"  API           http://{HOST}:{SITE_PORT}/api/health  (chalice local sur le port {API_PORT})")
+        log(f"  AWS local     http://{HOST}:{MOTO_PORT}/moto-api/  (e-mails : /moto-api/data.json)")
+        log(f"  compte agent  {STAFF_EMAIL} (demandez un lien sur /connexion.html)")
+        log("  Ctrl-C pour tout arrêter.")
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.site_server is not None:
+            self.site_server.shutdown()
+            self.site_server.server_close()
+        for proc in reversed(self.children):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in reversed(self.children):
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log("arrêté.")
+
+
+def main() -> int:
+    stack = Stack()
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stack.start()
+        while not stop.wait(1):
+            for proc in stack.children:
+                if proc.poll() is not None:
+                    log(f"un processus s'est arrêté (code {proc.returncode}) : arrêt de la pile")
+                    stop.set()
+    except (RuntimeError, SystemExit) as exc:
+        log(str(exc))
+        stack.stop()
+        return 1
+    stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Read the e-mails the app sent through moto's SES (GET /moto-api/data.json)."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+TOKEN_LINK = re.compile(r"/connexion\.html#token=([A-Za-z0-9_-]{32,})")
+
+
+def sent_messages(moto_url: str) -> list[dict]:
+    with urllib.request.urlopen(f"{moto_url}/moto-api/data.json", timeout=10) as response:
+        data = json.load(response)
+    return list(data.get("ses", {}).get("Message", []))
+
+
+def messages_to(moto_url: str, address: str) -> list[dict]:
+    return [m for m in sent_messages(moto_url) if address in m.get("destinations", {}).get("ToAddresses", [])]
+
+
+def sign_in_tokens(message: dict) -> list[str]:
+    return TOKEN_LINK.findall(message.get("body", ""))
+
+
+def latest_token(moto_url: str, address: str) -> str | None:
+    for message in reversed(messages_to(moto_url, address)):
+        tokens = sign_in_tokens(message)
+        if tokens:
+            return tokens[-1]
+    return None

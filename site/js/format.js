@@ -1,0 +1,88 @@
+// French wording of codes and values shown to people.
+
+export const CONTRACT_LABELS = {
+  cdi: 'CDI',
+  cdd: 'CDD',
+  interim: 'Intérim',
+  alternance: 'Alternance',
+};
+
+export function contractLabel(code) {
+  return CONTRACT_LABELS[code] || String(code ?? '');
+}
+
+const DATE_FORMAT = new Intl.DateTimeFormat('fr-FR', {
+  day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC',
+});
+
+/** "2025-03-01" (or a full ISO timestamp) → "1 mars 2025"; anything else is returned as is. */
+export function formatDate(value) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value ?? ''));
+  if (!match) {
+    return String(value ?? '');
+  }
+  const [, year, month, day] = match.map(Number);
+  const text = DATE_FORMAT.format(new Date(Date.UTC(year, month - 1, day)));
+  return day === 1 ? text.replace(/^1 /, '1er ') : text; // « 1er mars », as written in French
+}
+
+/** "1 poste", "3 postes". */
+export function plural(count, singular, pluralForm = `${singular}s`) {
+  return `${count} ${count > 1 ? pluralForm : singular}`;
+}
+
+/** The postal code to show for a commune: the one typed if it is one of them, else the first. */
+export function postalCode(commune, query = '') {
+  const codes = Array.isArray(commune.postal_codes) ? commune.postal_codes : [];
+  const typed = String(query).trim();
+  return codes.includes(typed) ? typed : codes[0] || '';
+}
+
+/** "Metz (57000)". */
+export function communeName(commune, query = '') {
+  const code = postalCode(commune, query);
+  return code ? `${commune.name} (${code})` : String(commune.name ?? '');
+}
+
+/** "Metz (57000) — bassin de Metz". */
+export function communeLabel(commune, query = '') {
+  const bassin = commune.bassin && commune.bassin.label;
+  return bassin ? `${communeName(commune, query)} — bassin de ${bassin}` : communeName(commune, query);
+}
+
+/** "Boulanger / Boulangère (D1102)"; with an appellation, the appellation first. */
+export function metierLabel(metier) {
+  const label = metier.appellation || metier.label || '';
+  return `${label} (${metier.code_rome})`;
+}
+
+export const KIND_ORDER = ['savoir_faire', 'macro_savoir_faire', 'savoir', 'savoir_etre', 'macro_savoir_etre_professionnel', 'savoir_etre_professionnel', 'contexte_travail'];
+
+const KIND_LABELS = {
+  savoir_faire: 'Savoir-faire',
+  macro_savoir_faire: 'Savoir-faire',
+  savoir: 'Savoirs',
+  savoir_etre: 'Savoir-être professionnels',
+  savoir_etre_professionnel: 'Savoir-être professionnels',
+  macro_savoir_etre_professionnel: 'Savoir-être professionnels',
+  contexte_travail: 'Contextes de travail',
+};
+
+/** Competence kinds as the ROME names them, whatever the separator or case. */
+export function normaliseKind(kind) {
+  return String(kind ?? '').toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z]+/g, '_');
+}
+
+export function kindRank(kind) {
+  const index = KIND_ORDER.indexOf(normaliseKind(kind));
+  return index === -1 ? KIND_ORDER.length : index;
+}
+
+export function kindLabel(kind) {
+  return KIND_LABELS[normaliseKind(kind)] || 'Autres compétences';
+}
+
+/** Lower-case, accent-free text for filtering. */
+export function searchable(text) {
+  return String(text ?? '').toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+}

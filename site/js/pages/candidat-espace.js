@@ -1,0 +1,263 @@
+// candidat/espace.html: the candidate's own space (API.md, Candidates): profile, preferences
+// (PATCH with If-Match), matched offers, data export, account deletion, sign-out.
+
+import { apiDelete, apiGet, apiPatch, apiPost, CURSOR_PARAM, errorMessage, fieldErrors, listItems } from '../api.js';
+import { clearErrors, h, setStatus, showErrors, showPanel, whileBusy } from '../forms.js';
+import { formatDate } from '../format.js';
+import { offerCard } from '../offers.js';
+
+const status = document.getElementById('status');
+const alertBox = document.getElementById('alert');
+const form = document.getElementById('preferences-form');
+const summary = document.getElementById('error-summary');
+const matchesList = document.getElementById('matches');
+const matchesStatus = document.getElementById('matches-status');
+const matchesMore = document.getElementById('matches-more');
+
+let profile = null;
+let matchesCursor = null;
+
+function showSignedOut() {
+  document.getElementById('loading').hidden = true;
+  document.getElementById('space').hidden = true;
+  document.getElementById('signed-out').hidden = false;
+}
+
+// --- profile ---------------------------------------------------------------------------------
+
+function metierNames(values) {
+  // Codes, or objects {code_rome, label}: the API may enrich them later.
+  return (values || []).map((item) => (typeof item === 'object' && item ? `${item.label} (${item.code_rome})` : String(item)));
+}
+
+function communeText(candidate) {
+  const commune = candidate.commune;
+  if (commune && typeof commune === 'object' && commune.name) {
+    return commune.bassin ? `${commune.name} — bassin de ${commune.bassin.label}` : commune.name;
+  }
+  return candidate.commune_name || candidate.code_insee || '';
+}
+
+function row(term, description) {
+  if (description === undefined || description === null || description === '' || (Array.isArray(description) && !description.length)) {
+    return [];
+  }
+  const content = Array.isArray(description) ? description.join(', ') : String(description);
+  return [h('dt', { text: term }), h('dd', { text: content })];
+}
+
+function renderProfile(candidate) {
+  const training = candidate.training || {};
+  document.getElementById('welcome').textContent = `Bonjour ${candidate.first_name || ''}.`.replace(' .', '.');
+  document.getElementById('profile-summary').replaceChildren(
+    ...row('Nom', [candidate.first_name, candidate.last_name].filter(Boolean).join(' ')),
+    ...row('Adresse e-mail', candidate.email),
+    ...row('Téléphone', candidate.phone),
+    ...row('Commune', communeText(candidate)),
+    ...row('Formation', training.title),
+    ...row('Fin de la formation', training.end_date ? formatDate(training.end_date) : ''),
+    ...row('Organisme de formation', training.organisation),
+    ...row('Diplôme ou titre obtenu', training.certification_obtained === undefined ? '' : (training.certification_obtained ? 'Oui' : 'Non')),
+    ...row('Métiers de la formation', metierNames(training.code_rome)),
+    ...row('Autres métiers visés', metierNames(candidate.target_code_rome)),
+    ...row('Compétences', (candidate.competences || []).map((item) => (typeof item === 'object' && item ? item.label : String(item)))),
+  );
+}
+
+function fillPreferences(candidate) {
+  form.elements.mobility_km.value = candidate.mobility_km ?? '';
+  for (const box of form.querySelectorAll('input[name=contract_types]')) {
+    box.checked = (candidate.contract_types || []).includes(box.value);
+  }
+  form.elements.available_from.value = candidate.available_from || '';
+  form.elements.consent_contact.checked = Boolean(candidate.consent_contact);
+}
+
+async function loadProfile() {
+  const result = await apiGet('/api/candidates/me');
+  if (result.status === 401 || result.status === 403) {
+    showSignedOut();
+    return false;
+  }
+  document.getElementById('loading').hidden = true;
+  if (result.status !== 200) {
+    alertBox.textContent = errorMessage(result);
+    return false;
+  }
+  profile = result.body;
+  renderProfile(profile);
+  fillPreferences(profile);
+  document.getElementById('space').hidden = false;
+  return true;
+}
+
+async function savePreferences(event) {
+  event.preventDefault();
+  clearErrors(form, summary);
+  setStatus(status, '');
+  const km = form.elements.mobility_km.value === '' ? NaN : Number(form.elements.mobility_km.value);
+  const changes = {
+    mobility_km: km,
+    contract_types: [...form.querySelectorAll('input[name=contract_types]:checked')].map((box) => box.value),
+    available_from: form.elements.available_from.value,
+    consent_contact: form.elements.consent_contact.checked,
+  };
+  const errors = {};
+  if (!Number.isInteger(km) || km < 0 || km > 200) {
+    errors.mobility_km = 'Indiquez une distance en kilomètres, nombre entier entre 0 et 200.';
+  }
+  if (!changes.contract_types.length) errors.contract_types = 'Cochez au moins un type de contrat.';
+  if (!changes.available_from) errors.available_from = 'Indiquez à partir de quand vous êtes disponible.';
+  if (Object.keys(errors).length) {
+    showErrors(form, summary, { fields: errors });
+    return;
+  }
+  const button = form.querySelector('button[type=submit]');
+  const result = await whileBusy(button, 'Enregistrement…', () =>
+    apiPatch('/api/candidates/me', changes, { headers: { 'If-Match': String(profile.version) } }));
+  if (result.status === 200) {
+    if (result.body && result.body.version !== undefined) {
+      profile = result.body;
+      renderProfile(profile);
+      fillPreferences(profile);
+    } else {
+      await loadProfile(); // the answer does not carry the new version: read the profile back
+    }
+    setStatus(status, 'Vos préférences sont enregistrées.', 'success');
+  } else if (result.status === 409) {
+    showErrors(form, summary, { message: 'Votre profil a été modifié entre-temps, rechargez la page.' });
+  } else if (result.status === 401) {
+    showSignedOut();
+  } else {
+    showErrors(form, summary, { message: errorMessage(result), fields: fieldErrors(result) });
+  }
+}
+
+// --- matches ---------------------------------------------------------------------------------
+
+function decisionText(match) {
+  if (match.interested === true || match.status === 'interested') {
+    return 'Vous avez indiqué que cette offre vous intéresse : l’employeur peut vous contacter.';
+  }
+  if (match.interested === false || match.status === 'not_interested') {
+    return 'Vous avez indiqué que cette offre ne vous intéresse pas.';
+  }
+  return '';
+}
+
+function matchItem(match) {
+  const offer = match.offer || {};
+  const card = offerCard(offer, { headingLevel: 'h3' });
+  const score = Number(match.score);
+  if (Number.isFinite(score)) {
+    card.querySelector('h3').after(h('p', {}, h('span', { class: 'score', text: `${Math.round(score)} / 100` }), ' correspondance'));
+  }
+  const reasons = (match.reasons || []).map((reason) => h('li', { text: reason }));
+  if (reasons.length) {
+    card.append(h('p', { class: 'hint', text: 'Pourquoi cette offre :' }), h('ul', {}, reasons));
+  }
+  const decision = h('p', { role: 'status', text: decisionText(match) });
+  const title = offer.title || 'cette offre';
+  // The offer's title completes each button's name, for people who list buttons out of context.
+  const yes = h('button', { type: 'button' }, 'Ça m’intéresse', h('span', { class: 'visually-hidden', text: ` : ${title}` }));
+  const no = h('button', { type: 'button', class: 'secondary outline' },
+    'Pas intéressé(e)', h('span', { class: 'visually-hidden', text: ` : ${title}` }));
+  function showChoice(interested) {
+    yes.setAttribute('aria-pressed', String(interested === true));
+    no.setAttribute('aria-pressed', String(interested === false));
+  }
+  showChoice(match.interested ?? (match.status === 'interested' ? true : match.status === 'not_interested' ? false : null));
+  async function answer(interested) {
+    yes.disabled = true;
+    no.disabled = true;
+    const result = await apiPost(`/api/candidates/me/matches/${encodeURIComponent(offer.id)}`, { interested });
+    yes.disabled = false;
+    no.disabled = false;
+    if (result.status >= 200 && result.status < 300) {
+      showChoice(interested);
+      decision.textContent = decisionText({ interested });
+    } else {
+      decision.textContent = errorMessage(result);
+    }
+    (interested ? yes : no).focus();
+  }
+  yes.addEventListener('click', () => answer(true));
+  no.addEventListener('click', () => answer(false));
+  card.append(h('div', { class: 'actions' }, yes, no), decision);
+  return h('li', {}, card);
+}
+
+async function loadMatches(more = false) {
+  setStatus(matchesStatus, 'Chargement des offres…');
+  const result = await apiGet('/api/candidates/me/matches', { query: more ? { [CURSOR_PARAM]: matchesCursor } : {} });
+  if (result.status !== 200) {
+    setStatus(matchesStatus, errorMessage(result), 'error');
+    return;
+  }
+  const items = listItems(result.body);
+  matchesCursor = result.body && !Array.isArray(result.body) ? result.body.next || null : null;
+  if (!more) {
+    matchesList.replaceChildren();
+  }
+  matchesList.append(...items.map(matchItem));
+  matchesMore.hidden = !matchesCursor;
+  const count = matchesList.children.length;
+  setStatus(matchesStatus, count
+    ? ''
+    : 'Aucune offre ne vous est proposée pour l’instant. Les mises en relation sont recalculées régulièrement : revenez bientôt.');
+}
+
+// --- data, deletion, sign-out ------------------------------------------------------------------
+
+async function exportData() {
+  const result = await apiGet('/api/candidates/me/export');
+  if (result.status !== 200) {
+    alertBox.textContent = errorMessage(result);
+    return;
+  }
+  const blob = new Blob([JSON.stringify(result.body, null, 2)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const link = h('a', { href: url, download: 'mes-donnees-passerelle.json', hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  setStatus(status, 'Vos données ont été téléchargées (fichier mes-donnees-passerelle.json).', 'success');
+}
+
+function toggleDeleteConfirmation(open) {
+  const start = document.getElementById('delete-start');
+  document.getElementById('delete-confirm').hidden = !open;
+  start.setAttribute('aria-expanded', String(open));
+  (open ? document.getElementById('delete-question') : start).focus();
+}
+
+async function deleteAccount() {
+  const result = await whileBusy(document.getElementById('delete-yes'), 'Suppression…', () => apiDelete('/api/candidates/me'));
+  if (result.status === 204 || result.status === 200) {
+    document.getElementById('space').hidden = true;
+    setStatus(status, '');
+    showPanel(document.getElementById('signed-out'), 'Votre compte a été supprimé',
+      'Toutes vos données ont été effacées de Passerelle. Merci d’avoir utilisé le service.',
+      h('p', {}, h('a', { href: '/', text: 'Retour à l’accueil' })));
+  } else {
+    alertBox.textContent = errorMessage(result);
+  }
+}
+
+async function logout() {
+  await apiPost('/api/auth/logout', {});
+  window.location.assign('/connexion.html?deconnexion=1');
+}
+
+form.addEventListener('submit', savePreferences);
+matchesMore.addEventListener('click', () => loadMatches(true));
+document.getElementById('export').addEventListener('click', exportData);
+document.getElementById('delete-start').addEventListener('click', () => toggleDeleteConfirmation(true));
+document.getElementById('delete-no').addEventListener('click', () => toggleDeleteConfirmation(false));
+document.getElementById('delete-yes').addEventListener('click', deleteAccount);
+document.getElementById('logout').addEventListener('click', logout);
+
+if (await loadProfile()) {
+  await loadMatches();
+}

@@ -1,0 +1,68 @@
+"""Public routes through the Chalice test client, against moto over HTTP."""
+
+from __future__ import annotations
+
+import json
+
+
+def get_json(client, path: str):
+    response = client.http.get(path)
+    return response.status_code, json.loads(response.body or b"null")
+
+
+def test_health(client):
+    assert get_json(client, "/api/health") == (200, {"status": "ok"})
+
+
+def test_communes_metz_has_its_bassin(client):
+    status, body = get_json(client, "/api/referentials/communes?q=metz")
+    assert status == 200
+    assert body[0]["code_insee"] == "57463"
+    assert body[0]["bassin"] == {"code": "4410", "label": "Metz"}
+
+
+def test_communes_by_postal_code_and_accents(client):
+    assert get_json(client, "/api/referentials/communes?q=57000")[1][0]["code_insee"] == "57463"
+    assert get_json(client, "/api/referentials/communes?q=%C3%89pinal")[1][0]["name"] == "Épinal"
+
+
+def test_metiers_prefix_search(client):
+    status, body = get_json(client, "/api/referentials/metiers?q=cuisin")
+    assert status == 200 and body[0]["code_rome"] == "G1609"  # ROME 4.0: Cuisinier / Cuisinière
+    assert any(
+        hit["code_rome"] == "J1501" for hit in get_json(client, "/api/referentials/metiers?q=aide-soign")[1]
+    )
+
+
+def test_competences_of_a_metier(client):
+    status, body = get_json(client, "/api/referentials/metiers/G1602/competences")
+    assert status == 200 and len(body) > 10
+    assert {"code", "label", "kind"} <= body[0].keys()
+    status, body = get_json(client, "/api/referentials/metiers/Z9999/competences")
+    assert status == 404 and body["error"]["code"] == "not_found"
+
+
+def test_bassins(client):
+    status, body = get_json(client, "/api/referentials/bassins")
+    assert status == 200 and len(body) == 27
+    assert {"code": "4410", "label": "Metz"} in body
+
+
+def test_bad_queries_never_500(client):
+    assert get_json(client, "/api/referentials/communes?q=")[1] == []
+    status, body = get_json(client, "/api/referentials/communes?q=" + "a" * 500)
+    assert status == 400 and "q" in body["error"]["fields"]
+    status, _ = get_json(client, "/api/referentials/communes?q=%FF%FE%00")
+    assert status in (200, 400)
+    status, body = get_json(client, "/api/referentials/metiers?limit=abc")
+    assert status == 400 and body["error"]["fields"]["limit"]
+
+
+def test_openapi_lists_every_route(client, app):
+    from chalicelib.api.routing import ROUTES
+
+    status, doc = get_json(client, "/api/openapi.json")
+    assert status == 200 and doc["openapi"].startswith("3.")
+    for spec in ROUTES:
+        assert spec.method.lower() in doc["paths"][f"/api{spec.path}"]
+    assert "ErrorBody" in doc["components"]["schemas"]
