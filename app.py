@@ -2,8 +2,9 @@
 
 from chalice import Chalice
 
-from chalicelib.api import auth, public
-from chalicelib.observability import logger, metrics
+from chalicelib.api import auth, candidates, employers, offers, public, staff
+from chalicelib.jobs import exports, matching
+from chalicelib.observability import flush_metrics, logger
 
 app = Chalice(app_name="passerelle")
 app.api.binary_types = []  # JSON only: never base64-encode our responses
@@ -16,9 +17,12 @@ def correlate(event, get_response):
     logger.set_correlation_id(context.get("requestId"))
     response = get_response(event)
     logger.info("request", extra={"path": context.get("resourcePath"), "status": response.status_code})
-    metrics.flush_metrics(raise_on_empty_metrics=False)
+    flush_metrics()
     return response
 
 
-for blueprint in (public.bp, auth.bp):
+for blueprint in (public.bp, auth.bp, candidates.bp, employers.bp, offers.bp, staff.bp):
     app.register_blueprint(blueprint, url_prefix="/api")
+
+app.register_blueprint(matching.bp)
+app.register_blueprint(exports.bp)

@@ -8,8 +8,9 @@ to prove it is never interpreted). For each page, at 375 px and 1280 px wide:
 - no console error, no uncaught exception, no CSP violation, no dialog opened by injected markup;
 - axe-core (node_modules/axe-core), WCAG 2.0/2.1 A and AA rules: no violation;
 - a full-page screenshot in --out, to look at.
-Then a few journeys (sign-in link, sign-up errors and success, candidate space) are played and
-checked the same way. Header and footer markup must be identical on every page.
+Then a few journeys (sign-in link, sign-up errors and success, candidate space; employer sign-up,
+space, offer form and candidates; staff figures, exports and matching runs) are played and checked
+the same way. Header and footer markup must be identical on every page.
 Exit code 1 if anything fails. Needs `npm ci` and `python scripts/build_site.py` first.
 
 axe is injected with page.evaluate() (DevTools protocol, outside the page's CSP): Playwright's
@@ -23,6 +24,7 @@ import json
 import re
 import sys
 import threading
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -51,7 +53,10 @@ PAGES = [
     "/offres.html",
     "/employeur/inscription.html",
     "/employeur/espace.html",
+    "/employeur/offre.html",
     "/agent/index.html",
+    "/agent/exports.html",
+    "/agent/appariements.html",
     "/mentions-legales.html",
     "/donnees-personnelles.html",
     "/accessibilite.html",
@@ -132,6 +137,154 @@ PROFILE = {
 }
 
 
+# Employer and staff data. Dates follow today so that the offers are open.
+TODAY = date.today()
+# Fake sign-in link tokens (the fake API opens an employer or a staff session for them).
+EMPLOYER_TOKEN = "bon-jeton-employeur-0123456789abcdefghijklmnop"  # noqa: S105
+STAFF_TOKEN = "bon-jeton-agent-0123456789abcdefghijklmnopqrstu"  # noqa: S105
+SESSIONS = {"ok": "candidate", "employer": "employer", "staff": "staff"}
+SIRET_REFUSED = "73282932000074"  # checksum valid: only the (fake) API refuses it
+EMPLOYER = {
+    "id": "emp-1",
+    "version": 1,
+    "siret": "44306184100005",
+    "company_name": f"Boulangerie {HOSTILE}",
+    "contact_name": "Paul Durand",
+    "email": "paul.durand@example.org",
+    "phone": "03 87 00 00 00",
+    "code_insee": "57463",
+    "commune_name": "Metz",
+    "bassin": {"code": "4410", "label": "Metz"},
+}
+OWN_OFFERS = [
+    {
+        **OFFERS[1],
+        "id": "own-1",
+        "description": "Fabrication du pain et des viennoiseries, du mardi au samedi.",
+        "competences": [{"code": "100300", "label": "Pétrir la pâte — variante 0"}],
+        "start_date": (TODAY - timedelta(days=3)).isoformat(),  # started: edits must not resend it
+        "expires_at": (TODAY + timedelta(days=50)).isoformat(),
+        "status": "open",
+        "expired": False,
+        "version": 4,
+        "counts": {"matches": 2, "interested": 1, "answered": 0, "hired": 0},
+        "answer_rate": 0.0,
+    },
+    {
+        **OFFERS[0],
+        "id": "own-2",
+        "description": "Commis en cuisine traditionnelle.",
+        "competences": [],
+        "start_date": (TODAY - timedelta(days=60)).isoformat(),
+        "expires_at": (TODAY - timedelta(days=2)).isoformat(),
+        "status": "closed",
+        "closed_at": (TODAY - timedelta(days=5)).isoformat() + "T10:00:00+00:00",
+        "expired": True,
+        "version": 2,
+        "counts": {"matches": 3, "interested": 2, "answered": 2, "hired": 1},
+        "answer_rate": 1.0,
+    },
+]
+OFFER_MATCHES = [
+    {
+        "candidate_id": "cand-1",
+        "first_name": "<script>alert(1)</script>Léa",
+        "training": {
+            "title": "CAP Boulanger",
+            "code_rome": ["D1102"],
+            "end_date": "2025-06-30",
+            "certification_obtained": True,
+        },
+        "competences": [{"code": "100300", "label": "Pétrir la pâte — variante 0"}],
+        "distance_km": 12.4,
+        "score": 87,
+        "reasons": ["Même métier", "12 km", "1 compétence sur 1"],
+        "interested": True,
+        "status": "interested",
+        "email": "lea.martin@example.org",
+        "phone": "06 12 34 56 78",
+    },
+    {
+        "candidate_id": "cand-3",
+        "first_name": f"Karim {HOSTILE}",
+        "training": {"title": "Titre pro Boulanger", "code_rome": ["D1102"], "end_date": None},
+        "competences": [],
+        "distance_km": 3,
+        "score": 61,
+        "reasons": ["Même métier", "3 km"],
+        "interested": None,
+        "status": None,
+    },
+]
+
+
+def _figures(code: str, label: str, scale: int, placed_share: float = 0.35) -> dict:
+    return {
+        "code": code,
+        "label": label,
+        "refreshed_at": f"{TODAY.isoformat()}T08:30:00+00:00",
+        "candidates": 40 * scale,
+        "candidates_matchable": 30 * scale,
+        "open_offers": 7 * scale,
+        "matches": 55 * scale,
+        "interested": 12 * scale,
+        "hires": 3 * scale,
+        "placed_1_month": {
+            "eligible": 20 * scale,
+            "placed": round(20 * scale * placed_share),
+            "rate": round(placed_share * 100, 1),
+        },
+        "placed_6_months": {"eligible": 0, "placed": 0, "rate": None},
+    }
+
+
+STATS = [
+    _figures(code, label, index + 1, (0.25, 0.4, 0.35, 0.5)[index])
+    for index, (code, label) in enumerate(BASSINS.items())
+]
+EXPORT_LOG = [
+    {
+        "id": "exp-old",
+        "staff_id": "agent@example.org",
+        "kind": "outcomes",
+        "format": "xlsx",
+        "filters": {"bassin": "4410", "from": "2025-01-01", "to": "2025-03-31"},
+        "status": "done",
+        "rows": 1234,
+        "created_at": "2025-04-02T09:05:00+00:00",
+        "finished_at": "2025-04-02T09:05:07+00:00",
+    }
+]
+RUNS = [
+    {
+        "id": "run-old",
+        "status": "done",
+        "trigger": "schedule",
+        "progress": 100,
+        "bassins_total": 27,
+        "bassins_done": 27,
+        "counts": {
+            "offers": 120,
+            "candidates": 800,
+            "eligible_pairs": 2400,
+            "kept": 900,
+            "written": 900,
+            "digests": 310,
+        },
+        "created_at": f"{TODAY.isoformat()}T06:00:00+00:00",
+        "finished_at": f"{TODAY.isoformat()}T06:01:10+00:00",
+    }
+]
+JOB_POLLS: dict[str, int] = {}  # export or run id → number of reads (each read moves it on)
+JOB_LOCK = threading.Lock()
+
+
+def _next_poll(job_id: str) -> int:
+    with JOB_LOCK:
+        JOB_POLLS[job_id] = JOB_POLLS.get(job_id, 0) + 1
+        return JOB_POLLS[job_id]
+
+
 def _commune(item: dict) -> dict:
     return {**item, "bassin": {"code": item["bassin"], "label": BASSINS[item["bassin"]]}}
 
@@ -167,10 +320,192 @@ class FakeApi(BaseHTTPRequestHandler):
     def _signed_in(self) -> bool:
         return "session=ok" in (self.headers.get("Cookie") or "")
 
+    def _role(self) -> str | None:
+        found = re.search(r"(?:^|;\s*)session=([a-z]+)", self.headers.get("Cookie") or "")
+        return SESSIONS.get(found.group(1)) if found else None
+
+    def _deny(self, role: str) -> bool:
+        """401 without a session, 403 with another role; True when it answered."""
+        if self._role() is None:
+            self._json(401, {"error": {"code": "unauthorized", "message": "Connectez-vous pour continuer."}})
+            return True
+        if self._role() != role:
+            self._json(403, {"error": {"code": "forbidden", "message": "Accès réservé."}})
+            return True
+        return False
+
+    def _get_employer_or_staff(self, path: str, query: dict) -> bool:
+        """Routes of the employer and staff pages; False when the path is not one of them."""
+        if path.startswith("/employers/me"):
+            if self._deny("employer"):
+                return True
+            if path == "/employers/me":
+                self._json(200, EMPLOYER)
+            elif path == "/employers/me/offers":
+                self._json(200, {"items": OWN_OFFERS, "answer_rate": 0.5, "next": None})
+            else:
+                return False
+            return True
+        if match := re.fullmatch(r"/offers/([\w-]+)(/matches)?", path):
+            own = next((o for o in OWN_OFFERS if o["id"] == match.group(1)), None)
+            if match.group(2):
+                if not self._deny("employer"):
+                    self._json(200, OFFER_MATCHES if own else [])
+            elif own and self._role() == "employer":
+                self._json(200, own)
+            elif public := next((o for o in OFFERS if o["id"] == match.group(1)), None):
+                self._json(200, public)
+            else:
+                self._json(404, {"error": {"code": "not_found", "message": "Offre introuvable."}})
+            return True
+        if not path.startswith("/staff/"):
+            return False
+        if self._deny("staff"):
+            return True
+        if path == "/staff/stats":
+            start, end = query.get("from", [""])[0], query.get("to", [""])[0]
+            if start and end and start > end:
+                message = "La date de début doit précéder la date de fin."
+                self._json(
+                    422,
+                    {"error": {"code": "validation_error", "message": message, "fields": {"to": message}}},
+                )
+                return True
+            bassin = query.get("bassin", [""])[0]
+            region = _figures("", "Grand Est", 10)
+            region.pop("code")
+            self._json(
+                200,
+                {
+                    "period": {"from": start[:8] + "01" if start else None, "to": end or None},
+                    "bassins": [b for b in STATS if not bassin or b["code"] == bassin],
+                    "region": region,
+                },
+            )
+        elif path == "/staff/exports":
+            self._json(200, {"items": EXPORT_LOG, "next": None})
+        elif match := re.fullmatch(r"/staff/exports/([\w-]+)", path):
+            reads = _next_poll(match.group(1))
+            done = reads >= 3
+            self._json(
+                200,
+                {
+                    "id": match.group(1),
+                    "kind": "offers",
+                    "format": "csv",
+                    "filters": {"bassin": None, "from": None, "to": None},
+                    "status": "done" if done else ("running" if reads == 2 else "pending"),
+                    "progress": 100 if done else (50 if reads == 2 else 0),
+                    "rows": 421 if done else (200 if reads == 2 else 0),
+                    "created_at": f"{TODAY.isoformat()}T09:00:00+00:00",
+                    "finished_at": f"{TODAY.isoformat()}T09:00:03+00:00" if done else None,
+                    "filename": "passerelle-offres.csv" if done else None,
+                    "download_url": f"https://exports.example.org/passerelle-offres.csv?signature=lecture-{reads}"
+                    if done
+                    else None,
+                    "expires_at": f"{TODAY.isoformat()}T09:15:03+00:00" if done else None,
+                    "error": None,
+                },
+            )
+        elif path == "/staff/matching-runs":
+            self._json(200, RUNS)
+        elif match := re.fullmatch(r"/staff/matching-runs/([\w-]+)", path):
+            reads = min(_next_poll(match.group(1)), 3)
+            self._json(
+                200,
+                {
+                    **RUNS[0],
+                    "id": match.group(1),
+                    "trigger": "staff",
+                    "status": "done" if reads == 3 else "running",
+                    "progress": [0, 0, 52, 100][reads],
+                    "bassins_done": [0, 0, 14, 27][reads],
+                    "finished_at": RUNS[0]["finished_at"] if reads == 3 else None,
+                },
+            )
+        else:
+            return False
+        return True
+
+    def _post_employer_or_staff(self, path: str, body: dict) -> bool:
+        if path == "/auth/session" and body.get("token") in (EMPLOYER_TOKEN, STAFF_TOKEN):
+            role = "employer" if body["token"] == EMPLOYER_TOKEN else "staff"
+            self._json(
+                200,
+                {"role": role, "id": f"{role}-1"},
+                cookie=f"session={role}; HttpOnly; SameSite=Lax; Path=/",
+            )
+        elif path == "/employers":
+            if "existe" in body.get("email", ""):
+                self._json(
+                    409,
+                    {"error": {"code": "conflict", "message": "Un compte existe déjà avec cette adresse."}},
+                )
+            elif not self.headers.get("Idempotency-Key"):
+                self._json(
+                    400, {"error": {"code": "validation_error", "message": "Idempotency-Key manquant."}}
+                )
+            elif body.get("siret") == SIRET_REFUSED:
+                fields = {"siret": "Numéro SIRET invalide.", "phone": "Numéro de téléphone invalide."}
+                self._json(
+                    422, {"error": {"code": "validation_error", "message": "À corriger.", "fields": fields}}
+                )
+            else:
+                self._json(201, {"id": "emp-2"})
+        elif path == "/offers":
+            if self._deny("employer"):
+                return True
+            if not self.headers.get("Idempotency-Key"):
+                self._json(
+                    400, {"error": {"code": "validation_error", "message": "Idempotency-Key manquant."}}
+                )
+            elif "refus" in body.get("title", ""):
+                fields = {
+                    "start_date": "La date de début doit être comprise entre aujourd'hui et dans un an."
+                }
+                self._json(
+                    422, {"error": {"code": "validation_error", "message": "À corriger.", "fields": fields}}
+                )
+            else:
+                self._json(201, {"id": "own-3"})
+        elif match := re.fullmatch(r"/offers/([\w-]+)/close", path):
+            if not self._deny("employer"):
+                own = next((o for o in OWN_OFFERS if o["id"] == match.group(1)), None)
+                if own:
+                    self._json(
+                        200, {**own, "status": "closed", "closed_at": f"{TODAY.isoformat()}T12:00:00+00:00"}
+                    )
+                else:
+                    self._json(404, {"error": {"code": "not_found", "message": "Offre introuvable."}})
+        elif re.fullmatch(r"/offers/([\w-]+)/matches/([\w-]+)", path):
+            if not self._deny("employer"):
+                if body.get("status") in ("contacted", "interview", "hired", "not_retained"):
+                    self._json(200, {**OFFER_MATCHES[0], "status": body["status"]})
+                else:
+                    self._json(422, {"error": {"code": "validation_error", "message": "Suite inconnue."}})
+        elif path in ("/staff/exports", "/staff/matching-runs"):
+            if self._deny("staff"):
+                return True
+            if not self.headers.get("Idempotency-Key"):
+                self._json(
+                    400, {"error": {"code": "validation_error", "message": "Idempotency-Key manquant."}}
+                )
+            else:
+                prefix = "exp" if path.endswith("exports") else "run"
+                with JOB_LOCK:
+                    job_id = f"{prefix}-{len(JOB_POLLS) + 1}"
+                    JOB_POLLS[job_id] = 0
+                self._json(202, {"id": job_id})
+        else:
+            return False
+        return True
+
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         q = _fold(parse_qs(url.query).get("q", [""])[0])
         path = url.path.removeprefix("/api")
+        if self._get_employer_or_staff(path, parse_qs(url.query)):
+            return
         if path == "/referentials/communes":
             found = [
                 _commune(c)
@@ -227,6 +562,8 @@ class FakeApi(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         path = urlsplit(self.path).path.removeprefix("/api")
         body = self._body()
+        if self._post_employer_or_staff(path, body):
+            return
         if path == "/auth/magic-link":
             self._json(202, {})
         elif path == "/auth/session":
@@ -273,6 +610,22 @@ class FakeApi(BaseHTTPRequestHandler):
 
     def do_PATCH(self) -> None:
         body = self._body()
+        path = urlsplit(self.path).path.removeprefix("/api")
+        if match := re.fullmatch(r"/offers/([\w-]+)", path):
+            own = next((o for o in OWN_OFFERS if o["id"] == match.group(1)), None)
+            if self._deny("employer"):
+                return
+            if own is None:
+                self._json(
+                    403, {"error": {"code": "forbidden", "message": "Cette offre n'est pas la vôtre."}}
+                )
+            elif self.headers.get("If-Match") != str(own["version"]) or "conflit" in body.get("title", ""):
+                self._json(409, {"error": {"code": "conflict", "message": "Version périmée."}})
+            elif "start_date" in body and body["start_date"] < TODAY.isoformat():
+                self._json(422, {"error": {"code": "validation_error", "message": "Date passée."}})
+            else:
+                self._json(200, {**own, **body, "version": own["version"] + 1})
+            return
         if self.headers.get("If-Match") != str(PROFILE["version"]):
             self._json(409, {"error": {"code": "conflict", "message": "Version périmée."}})
         else:
@@ -441,6 +794,203 @@ def journeys(context, base: str, out: Path, width: int, report: Report) -> None:
     page.close()
 
 
+def expect_text(page, selector: str, text: str, where: str, report: Report, what: str) -> None:
+    if text not in page.inner_text(selector):
+        report.fail(where, what)
+
+
+def employer_journeys(context, base: str, out: Path, width: int, report: Report) -> None:
+    page = context.new_page()
+    where = f"parcours employeur@{width}"
+    watch(page, where, report)
+
+    # Sign-up: empty form; a SIRET with a wrong key (browser); one the API refuses; success.
+    page.goto(f"{base}/employeur/inscription.html")
+    page.click("#submit")
+    page.locator("#error-summary li").first.wait_for()
+    if page.evaluate("document.activeElement.id") != "error-summary":
+        report.fail(where, "le focus ne va pas au récapitulatif d’erreurs")
+    run_axe(page, f"{where} inscription erreurs", report)
+    shot(page, out, f"employeur-inscription-erreurs-{width}")
+    page.fill("#siret", "732 829 320 00075")
+    page.fill("#company_name", "Boulangerie Martin")
+    page.fill("#contact_name", "Paul Durand")
+    page.fill("#email", "paul@example.org")
+    page.fill("#phone", "abc")
+    page.locator("#commune-input").press_sequentially("metz", delay=20)
+    page.locator("#commune-input__listbox li:not([aria-disabled])").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.get_by_text("Bassin d’emploi : Metz").wait_for()
+    page.click("#submit")
+    page.locator("#siret-error").get_by_text("clé", exact=False).or_(
+        page.locator("#siret-error").get_by_text("vérifiez")
+    ).first.wait_for()
+    page.fill("#siret", SIRET_REFUSED)
+    page.click("#submit")
+    page.locator("#phone-error").get_by_text("Numéro de téléphone invalide").wait_for()
+    if page.get_attribute("#siret", "aria-invalid") != "true":
+        report.fail(where, "aria-invalid absent sur le SIRET refusé par l’API")
+    run_axe(page, f"{where} inscription erreurs API", report)
+    page.fill("#siret", "443 061 841 00005")
+    page.fill("#phone", "")
+    page.click("#submit")
+    page.get_by_text(
+        "Inscription enregistrée. Un lien de connexion vient de vous être envoyé par e-mail."
+    ).wait_for()
+    run_axe(page, f"{where} inscription confirmée", report)
+    shot(page, out, f"employeur-inscription-confirmee-{width}")
+
+    # Sign-in link → employer space; hostile company name and offer title stay text.
+    page.goto(f"{base}/connexion.html#token={EMPLOYER_TOKEN}")
+    page.wait_for_url("**/employeur/espace.html")
+    page.locator("#offers > li").nth(1).wait_for()
+    expect_text(page, "#welcome", HOSTILE, where, report, "nom d’entreprise non affiché tel quel")
+    expect_text(page, "#offers", f"Boulanger {HOSTILE}", where, report, "titre d’offre non affiché tel quel")
+    expect_text(page, "#answer-rate", "50\u00a0%", where, report, "taux de réponse absent")
+    first = page.locator("#offers > li").first
+    first.get_by_role("button", name=re.compile("^Voir les candidats")).click()
+    first.locator(".candidates-list > li").nth(1).wait_for()
+    expect_text(page, "#offers", "<script>alert(1)</script>Léa", where, report, "prénom non affiché tel quel")
+    if first.locator("a[href^='mailto:']").count() != 1:
+        report.fail(where, "coordonnées : une seule adresse attendue (le candidat intéressé)")
+    run_axe(page, f"{where} espace candidats", report)
+    shot(page, out, f"employeur-espace-connecte-{width}")
+    card = first.locator(".candidates-list > li").first
+    card.locator("select").select_option("interview")
+    card.get_by_role("button", name=re.compile("^Enregistrer")).click()
+    card.get_by_text("Suite enregistrée : Entretien.").wait_for()
+    if card.locator("button[type=submit] .visually-hidden").count() != 1:
+        report.fail(where, "le complément du nom du bouton n’est plus masqué visuellement")
+    first.get_by_role("button", name=re.compile("^Clôturer")).click()
+    run_axe(page, f"{where} espace clôture", report)
+    first.get_by_role("button", name="Oui, clôturer l’offre").click()
+    page.get_by_text("est clôturée.").wait_for()
+    if page.evaluate("document.activeElement.tagName") != "H3":
+        report.fail(where, "après la clôture, le focus ne va pas au titre de l’offre")
+
+    # New offer: empty form, an API error, then success back to the space.
+    page.goto(f"{base}/employeur/offre.html")
+    page.locator("#offer-form").wait_for()
+    if page.input_value("#code_insee") != "57463":
+        report.fail(where, "la commune de l’établissement n’est pas proposée")
+    page.fill("#positions", "")
+    page.click("#submit")
+    page.locator("#error-summary li").first.wait_for()
+    run_axe(page, f"{where} offre erreurs", report)
+    shot(page, out, f"employeur-offre-erreurs-{width}")
+    page.fill("#title", "Vendeur refus")
+    page.locator("#metier-input").press_sequentially("boul", delay=20)
+    page.locator("#metier-input__listbox li:not([aria-disabled])").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.get_by_text("Métier choisi : Boulanger").wait_for()
+    page.locator("#competence-groups input[type=checkbox]").first.check()
+    page.fill("#description", "Vente en boutique et mise en place.")
+    page.check("#contract-cdd")
+    page.fill("#positions", "2")
+    page.fill("#start_date", (TODAY + timedelta(days=10)).isoformat())
+    page.click("#submit")
+    page.locator("#start_date-error").get_by_text("entre aujourd").wait_for()
+    run_axe(page, f"{where} offre erreurs API", report)
+    page.fill("#title", "Vendeur en boulangerie")
+    page.click("#submit")
+    page.wait_for_url("**/employeur/espace.html")
+    page.get_by_text("Votre offre est publiée.").wait_for()
+    if "offre=" in page.url:
+        report.fail(where, "le message de confirmation reste dans l’adresse")
+
+    # Edit: prefilled, a stale version (409), then saved with only what changed.
+    page.goto(f"{base}/employeur/offre.html?id=own-1")
+    page.get_by_text("Métier actuel : Boulanger").wait_for()
+    if page.input_value("#title") != OWN_OFFERS[0]["title"]:
+        report.fail(where, "modification : le titre n’est pas prérempli")
+    if not page.is_checked("#competence-100300"):
+        report.fail(where, "modification : la compétence de l’offre n’est pas cochée")
+    run_axe(page, f"{where} offre modification", report)
+    shot(page, out, f"employeur-offre-modification-{width}")
+    page.fill("#title", "Boulanger conflit")
+    page.click("#submit")
+    page.get_by_text("Cette offre a été modifiée entre-temps, rechargez la page.").wait_for()
+    page.fill("#title", "Boulanger de nuit")
+    page.click("#submit")
+    page.wait_for_url("**/employeur/espace.html")
+    page.get_by_text("Les modifications de votre offre sont enregistrées.").wait_for()
+    page.goto(f"{base}/employeur/offre.html?id=off-1")
+    page.get_by_text("Cette offre appartient à un autre employeur").wait_for()
+
+    # Account deletion, with its confirmation step.
+    page.goto(f"{base}/employeur/espace.html")
+    page.locator("#offers > li").first.wait_for()
+    page.click("#delete-start")
+    page.click("#delete-yes")
+    page.get_by_text("Votre compte a été supprimé").wait_for()
+    page.close()
+
+
+def staff_journeys(context, base: str, out: Path, width: int, report: Report) -> None:
+    page = context.new_page()
+    where = f"parcours agent@{width}"
+    watch(page, where, report)
+
+    # An employer session on a staff page → "reserved" message.
+    page.goto(f"{base}/connexion.html#token={EMPLOYER_TOKEN}")
+    page.wait_for_url("**/employeur/espace.html")
+    page.goto(f"{base}/agent/exports.html")
+    page.locator("#forbidden").wait_for()
+    run_axe(page, f"{where} accès refusé", report)
+
+    page.goto(f"{base}/connexion.html#token={STAFF_TOKEN}")
+    page.wait_for_url("**/agent/index.html")
+    page.locator("#stats-rows tr").nth(3).wait_for()
+    expect_text(page, "#stats-total", "35\u00a0%", where, report, "part en emploi de la région absente")
+    expect_text(
+        page, "#stats-rows", "—", where, report, "une part sans personne concernée doit s’afficher « — »"
+    )
+    width_set = page.evaluate("document.querySelector('#chart .bar-fill').style.width")
+    if not width_set or width_set == "0%":
+        report.fail(where, "graphique : barre sans largeur")
+    run_axe(page, f"{where} chiffres", report)
+    shot(page, out, f"agent-chiffres-{width}")
+    page.select_option("#chart-metric", "hires")
+    page.get_by_text("Embauches par bassin d’emploi").wait_for()
+    page.select_option("#bassin", "4410")
+    page.fill("#from", "2025-06-01")
+    page.fill("#to", "2025-01-31")
+    page.click("#submit")
+    page.locator("#to-error").get_by_text("La date de fin doit suivre").wait_for()
+    page.fill("#to", "2025-08-31")
+    page.click("#submit")
+    page.get_by_text("Chiffres affichés : bassin de Metz").wait_for()
+    if page.locator("#stats-rows tr").count() != 1:
+        report.fail(where, "le filtre par bassin n’est pas appliqué")
+
+    # Export: progress, then a download link, then a fresh link on demand.
+    page.goto(f"{base}/agent/exports.html")
+    page.locator("#log-rows tr").first.wait_for()
+    page.check("#kind-offers")
+    page.click("#submit")
+    page.get_by_text("Export terminé").wait_for(timeout=10000)
+    link = page.get_by_role("link", name=re.compile("^Télécharger l’export"))
+    if "lecture-3" not in (link.get_attribute("href") or ""):
+        report.fail(where, "export : lien de téléchargement inattendu")
+    if page.evaluate("document.getElementById('job-progress').value") != 100:
+        report.fail(where, "export : la barre de progression n’est pas à 100")
+    run_axe(page, f"{where} exports", report)
+    shot(page, out, f"agent-exports-suivi-{width}")
+    page.get_by_role("button", name="Recharger l’état de l’export").click()
+    page.locator("a[href*='lecture-4']").wait_for()
+
+    # Matching run.
+    page.goto(f"{base}/agent/appariements.html")
+    page.locator("#history-rows tr").first.wait_for()
+    page.click("#start")
+    page.get_by_text("Appariement terminé").wait_for(timeout=10000)
+    run_axe(page, f"{where} appariements", report)
+    shot(page, out, f"agent-appariements-suivi-{width}")
+    page.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Vérifie les pages du site dans Chromium (CSP, axe, captures)."
@@ -484,6 +1034,10 @@ def main(argv: list[str] | None = None) -> int:
                     page.close()
                 print(f"parcours @ {width} px")
                 journeys(context, base, out, width, report)
+                print(f"parcours employeur @ {width} px")
+                employer_journeys(context, base, out, width, report)
+                print(f"parcours agent @ {width} px")
+                staff_journeys(context, base, out, width, report)
                 context.close()
             browser.close()
     finally:

@@ -129,7 +129,7 @@ class Stack:
         threading.Thread(target=self.site_server.serve_forever, daemon=True).start()
         threading.Thread(target=self.watch_mail, args=(moto_url,), daemon=True).start()
         threading.Thread(target=self.matching_timer, daemon=True).start()
-        threading.Thread(target=self.matching_worker, daemon=True).start()
+        self.start_workers()
         self.banner()
 
     def load_demo(self) -> None:
@@ -142,10 +142,8 @@ class Stack:
 
     def matching_timer(self) -> None:
         """EventBridge stand-in: the same `start_run` as the hourly Lambda schedule."""
-        try:
-            from chalicelib.jobs.matching import start_run
-        except ImportError:  # the matching job arrives with the matching issue
-            return
+        from chalicelib.jobs.matching import start_run
+
         delay = 5.0  # a first run soon after start, so the demo data has matches
         while not self.stopping.wait(delay):
             delay = MATCHING_INTERVAL_S
@@ -154,30 +152,37 @@ class Stack:
             except Exception as exc:  # keep the stack up; the error is shown
                 log(f"appariement planifié en échec : {exc!r}")
 
-    def matching_worker(self) -> None:
-        """SQS event source stand-in: feeds the matching queue's messages to the Lambda handler code."""
-        try:
-            from chalicelib.jobs.matching import handle_message
-        except ImportError:  # the matching job arrives with the matching issue
-            return
+    def queue_worker(self, queue_url: str, handle, what: str) -> None:
+        """SQS event source stand-in: feeds a queue's messages to the Lambda handler code."""
         from chalicelib import aws
-        from chalicelib.config import get_settings
 
-        sqs, url = aws.client("sqs"), get_settings().matching_queue_url
+        sqs = aws.client("sqs")
         while not self.stopping.is_set():
             try:
-                batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+                batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
             except Exception as exc:
-                log(f"file d'appariement injoignable : {exc!r}")
+                log(f"file {what} injoignable : {exc!r}")
                 self.stopping.wait(2)
                 continue
             for message in batch.get("Messages", []):
                 try:
-                    handle_message(message["Body"])
+                    handle(message["Body"])
                 except Exception as exc:  # left on the queue: retried, then dead-lettered after 3 tries
-                    log(f"message d'appariement en échec (sera retenté) : {exc!r}")
+                    log(f"message {what} en échec (sera retenté) : {exc!r}")
                     continue
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def start_workers(self) -> None:
+        from chalicelib.config import get_settings
+        from chalicelib.jobs.exports import handle_export_message
+        from chalicelib.jobs.matching import handle_message
+
+        settings = get_settings()
+        for url, handle, what in (
+            (settings.matching_queue_url, handle_message, "d'appariement"),
+            (settings.exports_queue_url, handle_export_message, "d'export"),
+        ):
+            threading.Thread(target=self.queue_worker, args=(url, handle, what), daemon=True).start()
 
     def watch_mail(self, moto_url: str) -> None:
         from scripts.moto_mail import sent_messages, sign_in_tokens

@@ -7,6 +7,7 @@ from ROUTES, so a route cannot exist without a declared rule.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 from collections.abc import Callable
@@ -55,6 +56,9 @@ class RouteSpec:
 
 
 ROUTES: list[RouteSpec] = []
+
+# The Lambda context of the request being served (Powertools Idempotency needs its remaining time).
+lambda_context: contextvars.ContextVar[Any] = contextvars.ContextVar("lambda_context", default=None)
 
 
 @dataclass
@@ -179,6 +183,7 @@ def route(
         def view(**params: str) -> Response:
             request = bp.current_request
             ctx = Context(request=request)
+            lambda_context.set(getattr(bp, "lambda_context", None))
             try:
                 _check_access(ctx, access)
                 if query is not None:

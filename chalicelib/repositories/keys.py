@@ -114,6 +114,11 @@ def open_offer_sort(created_at: str, offer_id: str) -> str:
     return f"{created_at}#{offer_id}"
 
 
+def awaiting_answer_gsi3(day: str) -> str:
+    """Candidates who said "interested" on `day` and still wait for the employer's answer."""
+    return f"AWAITING#{day}"
+
+
 def expiry_warning_gsi3(day: str) -> str:
     """Accounts whose inactivity warning falls on `day` (YYYY-MM-DD)."""
     return f"WARN#{day}"

@@ -85,8 +85,10 @@ def get(offer_id: str, candidate_id: str) -> MatchView | None:
 
 
 def _update_interaction(
-    offer_id: str, candidate_id: str, employer_id: str, bassin: str, sets: dict, **extra
+    offer_id: str, candidate_id: str, employer_id: str, bassin: str, sets: dict, awaiting=None, **extra
 ) -> None:
+    """`awaiting`: a day (YYYY-MM-DD) puts the pair in the sparse "waiting for the employer" index
+    (GSI3 AWAITING#<day>, read by the reminder job); False takes it out; None leaves it."""
     names = {f"#{k}": k for k in sets}
     values = {f":{k}": v for k, v in sets.items()}
     expression = ", ".join(f"#{k} = :{k}" for k in sets)
@@ -107,14 +109,19 @@ def _update_interaction(
         expression += ", GSI2PK = :g2pk, GSI2SK = :g2sk"
         values[":g2pk"] = keys.bassin_interactions_gsi2(bassin)
         values[":g2sk"] = keys.bassin_interaction_sort(offer_id, candidate_id)
+    if awaiting:
+        expression += ", GSI3PK = :g3pk, GSI3SK = :g3sk"
+        values[":g3pk"] = keys.awaiting_answer_gsi3(awaiting)
+        values[":g3sk"] = f"{offer_id}#{candidate_id}"
     update = "SET " + expression
+    update_remove = " REMOVE GSI3PK, GSI3SK" if awaiting is False else ""
     if extra.get("append_history"):
         update += ", history = list_append(if_not_exists(history, :empty), :event)"
         values[":empty"] = []
         values[":event"] = [extra["append_history"]]
     data_table().update_item(
         Key=_interaction_key(offer_id, candidate_id),
-        UpdateExpression=update,
+        UpdateExpression=update + update_remove,
         ExpressionAttributeNames=names,
         ExpressionAttributeValues=values,
     )
@@ -125,8 +132,15 @@ def set_interest(view: MatchView, interested: bool, now: str) -> None:
         raise NotFound("Cette correspondance n'existe plus.")
     interest = "interested" if interested else "not_interested"
     m = view.match
+    answered = view.interaction is not None and view.interaction.status is not None
+    awaiting = now[:10] if interested and not answered else False
     _update_interaction(
-        m.offer_id, m.candidate_id, m.employer_id, m.bassin, {"interest": interest, "interest_at": now}
+        m.offer_id,
+        m.candidate_id,
+        m.employer_id,
+        m.bassin,
+        {"interest": interest, "interest_at": now},
+        awaiting=awaiting,
     )
 
 
@@ -141,8 +155,17 @@ def set_outcome(view: MatchView, status: str, now: str) -> None:
         source.employer_id,
         bassin,
         {"status": status, "status_at": now},
+        awaiting=False,
         append_history={"status": status, "at": now},
     )
+
+
+def awaiting_since(day: str) -> list[InteractionRecord]:
+    """Interests the employer has not answered yet, expressed on `day` (sparse GSI3)."""
+    items = query_all(
+        IndexName="GSI3", KeyConditionExpression=Key("GSI3PK").eq(keys.awaiting_answer_gsi3(day))
+    )
+    return [InteractionRecord.model_validate(_plain(i)) for i in items]
 
 
 def mark_reminded(view: MatchView, now: str) -> None:

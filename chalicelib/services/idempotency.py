@@ -50,14 +50,22 @@ def run_idempotent(scope: str, key: str | None, payload: Any, create: Callable[[
         raise_on_no_idempotency_key=True,
     )
 
+    from chalicelib.api.routing import lambda_context
+
+    context = lambda_context.get()
+    if context is not None and hasattr(context, "get_remaining_time_in_millis"):
+        # Lets Powertools expire an "in progress" record when the invocation dies, so that a retry
+        # after a crash is not refused for the whole record lifetime.
+        config.register_lambda_context(context)
+
     @idempotent_function(data_keyword_argument="request", persistence_store=_persistence(), config=config)
     def submit(request: dict) -> dict:
         return create()
 
     try:
         with warnings.catch_warnings():
-            # No Lambda context is registered (routes do not pass it down), so Powertools warns on
-            # every call; under pytest's warnings-as-errors that warning aborts the request.
+            # Outside a Lambda invocation (scripts, tests calling services directly) there is no
+            # context and Powertools warns on every call; the record then lives until it expires.
             warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
             return submit(request={"scope": scope, "key": key, "payload": payload})
     except IdempotencyAlreadyInProgressError as exc:

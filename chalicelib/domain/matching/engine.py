@@ -1,0 +1,209 @@
+"""The fast matching engine: index lookups, then the rules and the score on whole arrays.
+
+It returns exactly what the naive reference returns (naive.py; checked by the tests and the
+benchmark): same eligible pairs, same scores, same order. Steps:
+
+1. offers and candidates become numpy columns in id order (tables.py);
+2. listed candidates are indexed by ROME code, reach class and place (index.py); each live
+   offer reads a few ranges of postings: the pairs worth examining;
+3. pairs are examined by chunks of about a hundred thousand: the cheap rule first
+   (availability; the contract type is already in the index key), then the haversine against each candidate's radius, then competences held
+   (popcount) and the score (scoring.score_array);
+4. each chunk keeps the best `top_per_offer` candidates of its offers and the best
+   `top_per_candidate` offers of each candidate seen; the latter are merged across chunks.
+
+Memory stays bounded by the chunk size and the kept pairs, whatever the number of pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+
+import numpy as np
+
+from chalicelib.domain.geo import hav_from_terms_array, km_from_hav_array
+from chalicelib.domain.matching import rules
+from chalicelib.domain.matching.fits import expand
+from chalicelib.domain.matching.index import CandidateIndex, build_index, query_ranges
+from chalicelib.domain.matching.model import CandidateInput, Labels, Matching, MatchingStats, OfferInput
+from chalicelib.domain.matching.results import (
+    SCORE_BITS,
+    Materializer,
+    TopLists,
+    bits_for,
+    pack,
+    swap,
+    top_per_owner,
+)
+from chalicelib.domain.matching.scoring import competence_table, score_array
+from chalicelib.domain.matching.tables import (
+    CandidateTable,
+    Interner,
+    OfferTable,
+    build_candidates,
+    build_offers,
+)
+
+OFFER_BLOCK = 4096
+CHUNK_PAIRS = 1 << 17  # pairs per chunk: temporaries of a few MB each
+MERGE_KEYS = 1 << 20  # candidate keys gathered before the first merge
+
+
+def _chunks(rows: np.ndarray, counts: np.ndarray, size: int) -> Iterator[tuple[int, int]]:
+    """Query ranges [first, end) of about `size` pairs, never splitting an offer's queries."""
+    if rows.size == 0:
+        return
+    offer_starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    before = np.r_[0, np.cumsum(counts)][offer_starts]  # pairs before each offer
+    bounds = np.r_[offer_starts, rows.size]
+    position = 0
+    while position < offer_starts.size:
+        # The furthest offer start within `size` pairs, and at least one offer.
+        next_position = int(np.searchsorted(before, before[position] + size, side="right"))
+        next_position = max(next_position, position + 1)
+        yield int(bounds[position]), int(bounds[next_position])
+        position = next_position
+
+
+def _eligible(
+    postings: np.ndarray,
+    offer_rows: np.ndarray,
+    index: CandidateIndex,
+    offers: OfferTable,
+    candidates: CandidateTable,
+    competence_points: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(offer row, candidate row, score) of the eligible pairs among the examined ones."""
+    p, o = postings, offer_rows
+    c = index.candidate[p]
+    # The contract type is part of the index key: every examined pair passes that rule.
+    keep = np.flatnonzero(candidates.ready_on[c] <= offers.starts_on[o])
+    p, o, c = p[keep], o[keep], c[keep]
+    # Offer first, candidate second: the order of rules.distance_km. np.take along an axis is
+    # several times faster than terms[:, rows].
+    hav = hav_from_terms_array(np.take(offers.terms, o, axis=1), np.take(candidates.terms, c, axis=1))
+    distance = km_from_hav_array(hav)
+    # Mobility 0: the index only pairs them with offers of their own commune (reach is infinite).
+    keep = np.flatnonzero(distance <= candidates.reach[c])
+    p, o, c, distance = p[keep], o[keep], c[keep], distance[keep]
+    mobility = candidates.mobility[c]
+    held = np.zeros(p.size, dtype=np.int64)
+    if p.size:
+        start = index.word_start[p]
+        for slot in range(int(offers.words_used[o].max())):
+            word = index.bits[start + offers.word[slot][o]] & offers.mask[slot][o]
+            held += np.bitwise_count(word)
+    competence = competence_points[held, offers.required[o]]
+    score = score_array(index.exact[p], competence, distance, mobility, candidates.training[c])
+    return o, c, score
+
+
+class _Collector:
+    """Per-offer and per-candidate top lists, as packed keys (results.pack).
+
+    A chunk holds every examined pair of its offers, so its per-offer tops are final. A
+    candidate's offers are spread over all chunks: their keys are kept while they beat the
+    candidate's current last kept key (`cutoff`), and merged from time to time.
+    """
+
+    def __init__(self, n_offers: int, n_candidates: int, per_offer: int, per_candidate: int) -> None:
+        self.offer_bits, self.candidate_bits = bits_for(n_offers), bits_for(n_candidates)
+        if self.offer_bits + self.candidate_bits + SCORE_BITS > 62:
+            raise ValueError("too many offers and candidates for one run")
+        self.per_offer, self.per_candidate = per_offer, per_candidate
+        self._by_offer: list[np.ndarray] = []
+        self._by_candidate: list[np.ndarray] = []
+        self._cutoff = np.full(n_candidates, np.iinfo(np.int64).max, dtype=np.int64)
+        self._pending = 0  # keys added since the last merge
+        self._merged = 0  # keys kept by the last merge
+
+    def add(self, o: np.ndarray, c: np.ndarray, score: np.ndarray) -> None:
+        if self.per_offer > 0:
+            keys = pack(o, score, c, self.candidate_bits)
+            self._by_offer.append(top_per_owner(keys, self.candidate_bits, self.per_offer))
+        keys = pack(c, score, o, self.offer_bits)
+        keys = keys[keys <= self._cutoff[c]]
+        self._by_candidate.append(keys)
+        self._pending += keys.size
+        # Merging when the new keys outnumber the merged ones keeps the total work linear.
+        if self._pending > max(MERGE_KEYS, self._merged):
+            self._merge()
+
+    def _merge(self) -> None:
+        merged = self.candidate_keys()
+        self._by_candidate, self._pending, self._merged = [merged], 0, merged.size
+        if self.per_candidate == 0 or merged.size < self.per_candidate:
+            return
+        owner = merged >> (SCORE_BITS + self.offer_bits)
+        # The last key of an owner that has a full list is its cutoff.
+        full = np.zeros(merged.size, dtype=bool)
+        full[self.per_candidate - 1 :] = (
+            owner[self.per_candidate - 1 :] == owner[: merged.size - self.per_candidate + 1]
+        )
+        self._cutoff[owner[full]] = merged[full]
+
+    def offer_keys(self) -> np.ndarray:
+        # Chunks come in offer order and each is sorted: the concatenation is sorted.
+        return np.concatenate(self._by_offer) if self._by_offer else np.zeros(0, dtype=np.int64)
+
+    def candidate_keys(self) -> np.ndarray:
+        if not self._by_candidate:
+            return np.zeros(0, dtype=np.int64)
+        return top_per_owner(np.concatenate(self._by_candidate), self.offer_bits, self.per_candidate)
+
+
+def run_matching(
+    offers: Sequence[OfferInput],
+    candidates: Sequence[CandidateInput],
+    mobility: Mapping[str, Iterable[str]],
+    labels: Labels,
+    today: date,
+    top_per_offer: int = 50,
+    top_per_candidate: int = 30,
+) -> Matching:
+    targets = rules.mobility_targets(mobility)
+    communes, contracts, codes = Interner(), Interner(), Interner()
+    offer_table, competences = build_offers(offers, today, communes, contracts, codes)
+    candidate_table = build_candidates(candidates, today, communes, contracts, competences)
+    index = build_index(candidate_table, offer_table, targets, codes, len(communes), len(contracts))
+    points = competence_table(int(offer_table.required.max(initial=0)))
+    collector = _Collector(
+        len(offer_table.items), len(candidate_table.items), top_per_offer, top_per_candidate
+    )
+    examined = eligible = 0
+    live = np.flatnonzero(offer_table.live)
+    # Blocks of offers, in row order, keep the query arrays small.
+    for block in range(0, live.size, OFFER_BLOCK):
+        rows, first, end = query_ranges(index, offer_table, live[block : block + OFFER_BLOCK])
+        counts = end - first
+        examined += int(counts.sum())
+        for query_first, query_end in _chunks(rows, counts, CHUNK_PAIRS):
+            lengths = counts[query_first:query_end]
+            postings = expand(first[query_first:query_end], lengths)
+            offer_rows = np.repeat(rows[query_first:query_end], lengths)
+            o, c, score = _eligible(postings, offer_rows, index, offer_table, candidate_table, points)
+            eligible += o.size
+            collector.add(o, c, score)
+    offer_keys, candidate_keys = collector.offer_keys(), collector.candidate_keys()
+    kept = _kept(offer_keys, candidate_keys, collector)
+    build = Materializer(offer_table.items, candidate_table.items, labels, today)
+    return Matching(
+        by_offer=TopLists([o.id for o in offer_table.items], offer_keys, collector.candidate_bits, build),
+        by_candidate=TopLists(
+            [c.id for c in candidate_table.items], candidate_keys, collector.offer_bits, swap(build)
+        ),
+        stats=MatchingStats(examined, eligible, kept),
+    )
+
+
+def _kept(offer_keys: np.ndarray, candidate_keys: np.ndarray, collector: _Collector) -> int:
+    offer_shift = SCORE_BITS + collector.candidate_bits
+    candidate_shift = SCORE_BITS + collector.offer_bits
+    candidate_mask = (1 << collector.candidate_bits) - 1
+    offer_mask = (1 << collector.offer_bits) - 1
+    from_offers = ((offer_keys >> offer_shift) << collector.candidate_bits) | (offer_keys & candidate_mask)
+    from_candidates = ((candidate_keys & offer_mask) << collector.candidate_bits) | (
+        candidate_keys >> candidate_shift
+    )
+    return int(np.union1d(from_offers, from_candidates).size)

@@ -1,0 +1,116 @@
+"""Top lists of the fast engine: compact arrays, turned into MatchResult objects on reading.
+
+A region-wide run keeps about a million and a half pairs; as objects with their French reasons
+they would take longer to build than the whole matching and hundreds of MB. They are kept as
+sorted int64 keys instead, and each list is built when it is read (a worker that stores the
+results reads each of its lists once). Reading is deterministic: the same list every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
+
+import numpy as np
+
+from chalicelib.domain.matching import rules
+from chalicelib.domain.matching.model import CandidateInput, Labels, MatchResult, OfferInput
+from chalicelib.domain.matching.reasons import reasons
+
+SCORE_BITS = 7  # scores are 0–100
+
+
+def bits_for(count: int) -> int:
+    return max(1, int(count).bit_length())
+
+
+def pack(owner: np.ndarray, score: np.ndarray, other: np.ndarray, other_bits: int) -> np.ndarray:
+    """One sortable int64 per pair: owner, then best score first, then the other row (id order)."""
+    owner, score, other = (np.asarray(a, dtype=np.int64) for a in (owner, score, other))
+    return (owner << (SCORE_BITS + other_bits)) | ((100 - score) << other_bits) | other
+
+
+def top_per_owner(keys: np.ndarray, other_bits: int, limit: int) -> np.ndarray:
+    """The first `limit` keys of each owner, sorted."""
+    if limit <= 0:
+        return keys[:0]
+    keys = np.sort(keys)
+    if keys.size <= limit:
+        return keys
+    owner = keys >> (SCORE_BITS + other_bits)
+    # Sorted by owner: a key is within the first `limit` of its owner when the key `limit`
+    # places before it belongs to another owner.
+    keep = np.ones(keys.size, dtype=bool)
+    keep[limit:] = owner[limit:] != owner[:-limit]
+    return keys[keep]
+
+
+class Materializer:
+    """Builds the MatchResult of a pair kept by the engine, with the naive reference's helpers."""
+
+    def __init__(
+        self, offers: list[OfferInput], candidates: list[CandidateInput], labels: Labels, today: date
+    ) -> None:
+        self._offers, self._candidates = offers, candidates
+        self._labels, self._today = labels, today
+
+    def __call__(self, offer_row: int, candidate_row: int, score: int) -> MatchResult:
+        offer, candidate = self._offers[offer_row], self._candidates[candidate_row]
+        exact = offer.code_rome in candidate.metiers
+        distance = rules.distance_km(candidate, offer)
+        held = offer.competences & candidate.competences
+        return MatchResult(
+            offer_id=offer.id,
+            candidate_id=candidate.id,
+            score=score,
+            exact=exact,
+            distance_km=distance,
+            competences_held=len(held),
+            competences_required=len(offer.competences),
+            reasons=reasons(offer, candidate, exact, distance, held, self._labels, self._today),
+        )
+
+
+class TopLists(Mapping[str, list[MatchResult]]):
+    """Read-only mapping id → list of MatchResult, best first, built on each read."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        keys: np.ndarray,
+        other_bits: int,
+        build: Callable[[int, int, int], MatchResult],
+    ) -> None:
+        self._ids = ids
+        self._rows = {identifier: row for row, identifier in enumerate(ids)}
+        self._other = keys & ((1 << other_bits) - 1)
+        self._score = 100 - ((keys >> other_bits) & ((1 << SCORE_BITS) - 1))
+        owners = keys >> (SCORE_BITS + other_bits)
+        self._start = np.searchsorted(owners, np.arange(len(ids) + 1))
+        self._build = build
+
+    def __getitem__(self, identifier: str) -> list[MatchResult]:
+        row = self._rows[identifier]
+        first, end = int(self._start[row]), int(self._start[row + 1])
+        others = self._other[first:end].tolist()
+        scores = self._score[first:end].tolist()
+        return [self._build(row, other, score) for other, score in zip(others, scores, strict=True)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def count(self, identifier: str) -> int:
+        """Length of a list without building it."""
+        row = self._rows[identifier]
+        return int(self._start[row + 1] - self._start[row])
+
+    def total(self) -> int:
+        return int(self._start[-1])
+
+
+def swap(build: Callable[[int, int, int], MatchResult]) -> Callable[[int, int, int], MatchResult]:
+    """The builder of a candidate's list: its rows come candidate first."""
+    return lambda candidate_row, offer_row, score: build(offer_row, candidate_row, score)

@@ -1,0 +1,65 @@
+"""Employer profiles over the data table: PK=EMP#<id>, SK=PROFILE, kind "employer".
+
+Created together with the EMAIL#<address> uniqueness item (repositories/accounts.py);
+updated with an optimistic version check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from chalicelib.errors import Conflict
+from chalicelib.repositories import accounts, keys
+from chalicelib.repositories.db import data_table, is_conditional_failure
+from chalicelib.repositories.offers import batch_get_items
+from chalicelib.schemas.employers import EmployerRecord
+
+ROLE = "employer"
+STALE = "Votre profil a été modifié entre-temps : rechargez-le avant de l'enregistrer."
+
+
+def employer_item(record: EmployerRecord) -> dict[str, Any]:
+    item = {**keys.employer(record.id), "kind": "employer", **record.model_dump(mode="json")}
+    return {k: v for k, v in item.items() if v is not None}
+
+
+def _record(item: dict[str, Any]) -> EmployerRecord:
+    return EmployerRecord.model_validate(
+        {k: int(v) if isinstance(v, Decimal) else v for k, v in item.items()}
+    )
+
+
+def create(record: EmployerRecord) -> None:
+    """Profile and e-mail claim in one transaction: an address already in use → Conflict (409)."""
+    accounts.create_with_unique_email(record.email, record.id, ROLE, employer_item(record))
+
+
+def get(employer_id: str) -> EmployerRecord | None:
+    item = data_table().get_item(Key=keys.employer(employer_id), ConsistentRead=True).get("Item")
+    return _record(item) if item and item.get("kind") == "employer" else None
+
+
+def get_many(employer_ids: Iterable[str]) -> dict[str, EmployerRecord]:
+    items = batch_get_items(keys.employer(i) for i in employer_ids)
+    return {r.id: r for r in (_record(i) for i in items if i.get("kind") == "employer")}
+
+
+def save(record: EmployerRecord, expected_version: int) -> None:
+    try:
+        data_table().put_item(
+            Item=employer_item(record),
+            ConditionExpression="attribute_exists(PK) AND version = :expected",
+            ExpressionAttributeValues={":expected": expected_version},
+        )
+    except Exception as exc:
+        if is_conditional_failure(exc):
+            raise Conflict(STALE) from exc
+        raise
+
+
+def delete(record: EmployerRecord) -> None:
+    """Erases the profile, then frees the address for a future account."""
+    data_table().delete_item(Key=keys.employer(record.id))
+    accounts.release_email(record.email, record.id)

@@ -1,0 +1,146 @@
+"""Staff figures: the reads that feed them (Query only) and the aggregate items they are kept in.
+
+Aggregates live in one partition, PK=STATS, so that a page view is a single Query:
+- SK=BASSIN#<code>: the figures of a bassin (instant counts + monthly buckets), rewritten whole
+  by `services/staff_stats.refresh_stats` after each matching of the bassin;
+- SK=HIRES#<code>#<n>: the hires recorded on the offers of a bassin, as fixed-width records
+  "<candidate token><YYYYMMDD>" packed in one string (chunks of HIRES_PER_ITEM), which every
+  bassin's refresh joins with its own candidates to compute the share in a job after training.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr, Key
+
+from chalicelib.repositories import keys
+from chalicelib.repositories.db import data_table, query_all
+from chalicelib.schemas.matches import InteractionRecord
+
+TOKEN_CHARS = 16
+HIRE_RECORD = TOKEN_CHARS + 8
+HIRES_PER_ITEM = 12_000  # 288 kB of text: under DynamoDB's 400 kB item limit
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+# --- reads behind the figures ------------------------------------------------------------------
+def _count(kwargs: dict[str, Any]) -> int:
+    """Select=COUNT, every page: nothing travels but the number."""
+    total, table = 0, data_table()
+    while True:
+        page = table.query(**kwargs, Select="COUNT")
+        total += page["Count"]
+        if "LastEvaluatedKey" not in page:
+            return total
+        kwargs = {**kwargs, "ExclusiveStartKey": page["LastEvaluatedKey"]}
+
+
+def count(partition: str, index: str = "GSI2") -> int:
+    """Items of one index partition (an export's size, before it is read)."""
+    return _count({"IndexName": index, "KeyConditionExpression": Key(f"{index}PK").eq(partition)})
+
+
+def candidate_facts(bassin: str) -> Iterator[tuple[str, bool, date]]:
+    """(id, matchable, training end) of every candidate living in the bassin."""
+    for partition, matchable in (
+        (keys.bassin_candidates_gsi2(bassin), True),
+        (keys.bassin_other_candidates_gsi2(bassin), False),
+    ):
+        for item in query_all(
+            IndexName="GSI2",
+            KeyConditionExpression=Key("GSI2PK").eq(partition),
+            ProjectionExpression="#id, #training.#end",
+            ExpressionAttributeNames={"#id": "id", "#training": "training", "#end": "end_date"},
+        ):
+            yield item["id"], matchable, date.fromisoformat(item["training"]["end_date"])
+
+
+def open_offers(bassin: str) -> Iterator[tuple[str, date]]:
+    """(id, last day published) of the open offers of the bassin."""
+    for item in query_all(
+        IndexName="GSI2",
+        KeyConditionExpression=Key("GSI2PK").eq(keys.bassin_offers_gsi2(bassin)),
+        ProjectionExpression="#id, #expires",
+        ExpressionAttributeNames={"#id": "id", "#expires": "expires_at"},
+    ):
+        yield item["id"], date.fromisoformat(item["expires_at"])
+
+
+def count_matches(offer_id: str) -> int:
+    return _count(
+        {
+            "KeyConditionExpression": Key("PK").eq(keys.offer_pk(offer_id))
+            & Key("SK").begins_with(keys.MATCH_PREFIX)
+        }
+    )
+
+
+def interactions_in_bassin(bassin: str) -> Iterator[InteractionRecord]:
+    """Interest and outcomes recorded on the offers of the bassin (GSI2 #ACT), page by page."""
+    for item in query_all(
+        IndexName="GSI2",
+        KeyConditionExpression=Key("GSI2PK").eq(keys.bassin_interactions_gsi2(bassin)),
+        FilterExpression=Attr("kind").eq("interaction"),
+    ):
+        yield InteractionRecord.model_validate(_plain(item))
+
+
+# --- aggregates ---------------------------------------------------------------------------------
+def put_figures(bassin: str, figures: dict[str, Any]) -> None:
+    data_table().put_item(
+        Item={**keys.bassin_stats(bassin), "kind": "bassin_stats", "bassin": bassin, **figures}
+    )
+
+
+def all_figures() -> dict[str, dict[str, Any]]:
+    """Figures of every bassin refreshed at least once, by bassin code: one Query."""
+    items = query_all(
+        KeyConditionExpression=Key("PK").eq(keys.STATS_PK) & Key("SK").begins_with(keys.BASSIN_STATS_PREFIX)
+    )
+    return {i["bassin"]: _plain(i) for i in items}
+
+
+def put_hires(bassin: str, hires: list[tuple[str, date]]) -> None:
+    """Replaces the hires of the bassin's offers; chunks left over from a longer list are deleted."""
+    records = sorted(f"{token[:TOKEN_CHARS]}{day.strftime('%Y%m%d')}" for token, day in hires)
+    base = keys.bassin_hires(bassin)
+    chunks = max(1, -(-len(records) // HIRES_PER_ITEM))
+    table = data_table()
+    for n in range(chunks):
+        packed = "".join(records[n * HIRES_PER_ITEM : (n + 1) * HIRES_PER_ITEM])
+        table.put_item(
+            Item={"PK": base["PK"], "SK": f"{base['SK']}#{n}", "kind": "bassin_hires", "records": packed}
+        )
+    stale = query_all(
+        KeyConditionExpression=Key("PK").eq(base["PK"]) & Key("SK").begins_with(f"{base['SK']}#"),
+        ProjectionExpression="PK, SK",
+    )
+    for item in list(stale):
+        if int(item["SK"].rsplit("#", 1)[1]) >= chunks:
+            table.delete_item(Key={"PK": item["PK"], "SK": item["SK"]})
+
+
+def all_hires() -> Iterator[tuple[str, date]]:
+    """(candidate token, hire day) of every hire recorded in the region: one Query."""
+    items = query_all(
+        KeyConditionExpression=Key("PK").eq(keys.STATS_PK) & Key("SK").begins_with(keys.BASSIN_HIRES_PREFIX)
+    )
+    for item in items:
+        packed = item.get("records", "")
+        for start in range(0, len(packed), HIRE_RECORD):
+            record = packed[start : start + HIRE_RECORD]
+            day = record[TOKEN_CHARS:]
+            yield record[:TOKEN_CHARS], date(int(day[:4]), int(day[4:6]), int(day[6:]))

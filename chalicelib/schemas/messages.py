@@ -1,0 +1,38 @@
+"""Messages on the matching queue (validated: anything else is a poison message)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+BassinCode = Annotated[str, Field(pattern=r"^44\d\d$")]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class BassinMessage(BaseModel):
+    """Recompute the open offers of a bassin (all of them, or just `offer_ids`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["bassin"]
+    bassin: BassinCode
+    run_id: Id | None = None
+    offer_ids: list[Id] | None = None
+
+
+class OfferMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["offer"]
+    offer_id: Id
+    bassin: BassinCode
+
+
+class CandidateMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["candidate"]
+    candidate_id: Id
+    bassin: BassinCode
+
+
+MatchingMessage = Annotated[BassinMessage | OfferMessage | CandidateMessage, Field(discriminator="type")]
+matching_message = TypeAdapter(MatchingMessage)

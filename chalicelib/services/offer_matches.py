@@ -1,0 +1,115 @@
+"""Use cases: the owner of an offer sees its matched candidates and records what came of them.
+
+Who is shown: candidates the engine proposes for the offer, or who said they were interested,
+or to whom the employer already gave a follow-up — and only while they consent to be contacted
+and have not paused their profile. Their e-mail and phone only once they said "interested".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from chalicelib.domain.referentials import get_referentials
+from chalicelib.errors import NotFound
+from chalicelib.observability import logger, metrics
+from chalicelib.repositories import candidates, matches
+from chalicelib.schemas.candidates import CandidateRecord
+from chalicelib.schemas.matches import OUTCOMES_EMPLOYER, MatchView
+from chalicelib.schemas.offers import CandidateMatchOut, CompetenceLabel, MatchCounts, TrainingSummary
+from chalicelib.schemas.offers_store import OfferRecord
+from chalicelib.services.submit_offer import owned_offer
+
+NOT_MATCHED = "Ce candidat ne fait pas partie des correspondances de cette offre."
+Pair = tuple[MatchView, CandidateRecord]
+
+
+def _concerns_employer(view: MatchView) -> bool:
+    return view.match is not None or view.interest == "interested" or view.status in OUTCOMES_EMPLOYER
+
+
+def _may_be_shown(candidate: CandidateRecord | None) -> bool:
+    return candidate is not None and candidate.consent_contact and candidate.visible
+
+
+def visible_pairs(offer_ids: Iterable[str]) -> dict[str, list[Pair]]:
+    """Per offer, the pairs its owner may see, best first (one candidate read for all offers)."""
+    views = {
+        offer_id: [v for v in matches.for_offer(offer_id) if _concerns_employer(v)] for offer_id in offer_ids
+    }
+    found = candidates.get_many({v.candidate_id for vs in views.values() for v in vs})
+    return {
+        offer_id: [(v, found[v.candidate_id]) for v in vs if _may_be_shown(found.get(v.candidate_id))]
+        for offer_id, vs in views.items()
+    }
+
+
+def counts_of(pairs: list[Pair]) -> MatchCounts:
+    interested = [v for v, _ in pairs if v.interest == "interested"]
+    return MatchCounts(
+        matches=len(pairs),
+        interested=len(interested),
+        answered=sum(1 for v in interested if v.status in OUTCOMES_EMPLOYER),
+        hired=sum(1 for v, _ in pairs if v.status == "hired"),
+    )
+
+
+def answer_rate(counts: Iterable[MatchCounts]) -> float | None:
+    """Share of the interested candidates who got a follow-up from the employer (None: nobody yet)."""
+    interested = answered = 0
+    for c in counts:
+        interested += c.interested
+        answered += c.answered
+    return round(answered / interested, 3) if interested else None
+
+
+def candidate_out(view: MatchView, candidate: CandidateRecord, offer: OfferRecord) -> CandidateMatchOut:
+    refs = get_referentials()
+    labels = refs.competences
+    required = set(offer.competences)
+    # The offer's required competences first: what the employer looks for.
+    held = sorted(candidate.competences, key=lambda code: code not in required)
+    interested = {"interested": True, "not_interested": False}.get(view.interest or "")
+    contact = {"email": candidate.email, "phone": candidate.phone} if interested else {}
+    return CandidateMatchOut(
+        candidate_id=candidate.id,
+        first_name=candidate.first_name,
+        training=TrainingSummary(
+            title=candidate.training.title,
+            code_rome=candidate.training.code_rome,
+            end_date=candidate.training.end_date,
+            certification_obtained=candidate.training.certification_obtained,
+        ),
+        competences=[CompetenceLabel(code=c, label=labels[c].label) for c in held if c in labels],
+        distance_km=view.match.distance_km if view.match else None,
+        score=view.score,
+        reasons=list(view.match.reasons) if view.match else [],
+        interested=interested,
+        status=view.status,
+        **contact,
+    )
+
+
+def list_for_owner(employer_id: str, offer_id: str) -> list[CandidateMatchOut]:
+    offer = owned_offer(employer_id, offer_id)
+    return [candidate_out(v, c, offer) for v, c in visible_pairs([offer.id])[offer.id]]
+
+
+def record_outcome(
+    employer_id: str, offer_id: str, candidate_id: str, status: str, now: datetime | None = None
+) -> CandidateMatchOut:
+    """Sets the employer's status (dated, appended to the history) for a candidate it can see."""
+    offer = owned_offer(employer_id, offer_id)
+    view = matches.get(offer.id, candidate_id) if len(candidate_id) <= 64 else None
+    candidate = candidates.get(candidate_id) if view is not None and _concerns_employer(view) else None
+    if view is None or not _may_be_shown(candidate):
+        raise NotFound(NOT_MATCHED)
+    assert candidate is not None
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+    matches.set_outcome(view, status, stamp)
+    metrics.add_metric(name="OutcomeRecorded", unit="Count", value=1)
+    logger.info(
+        "outcome recorded", extra={"offer_id": offer.id, "candidate_id": candidate_id, "status": status}
+    )
+    updated = matches.get(offer.id, candidate_id) or view
+    return candidate_out(updated, candidate, offer)

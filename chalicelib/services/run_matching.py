@@ -1,0 +1,195 @@
+"""Use case: bring the stored matches of one bassin's offers up to date.
+
+Reads (Query only): open offers of the bassin (GSI2), matchable candidates of every bassin
+that can reach it (GSI2), current matches of each offer. Runs the pure engine. Writes
+(BatchWriteItem) only the matches that appeared, changed or disappeared: a second run on
+unchanged data writes nothing. Stored set = the best 50 candidates per offer; a candidate
+sees the best 30 of what is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from chalicelib.domain.matching import CandidateInput, OfferInput, diff_matches, run_matching
+from chalicelib.domain.reach import source_bassins
+from chalicelib.domain.referentials import get_referentials
+from chalicelib.repositories import candidates as candidates_repo
+from chalicelib.repositories import matches as matches_repo
+from chalicelib.repositories import offers as offers_repo
+from chalicelib.schemas.matches import MatchRecord
+
+TOP_PER_OFFER = 50
+TOP_PER_CANDIDATE = 30
+
+
+@dataclass
+class BassinResult:
+    bassin: str
+    offers: int = 0
+    candidates: int = 0
+    pairs_examined: int = 0
+    eligible_pairs: int = 0
+    kept: int = 0
+    written: int = 0
+    new_pairs: list[tuple[str, str]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "offers": self.offers,
+            "candidates": self.candidates,
+            "pairs_examined": self.pairs_examined,
+            "eligible_pairs": self.eligible_pairs,
+            "kept": self.kept,
+            "written": self.written,
+        }
+
+
+class _Labels:
+    def __init__(self) -> None:
+        self.refs = get_referentials()
+
+    def metier(self, code_rome: str) -> str:
+        metier = self.refs.metiers.get(code_rome)
+        return metier.label if metier else code_rome
+
+    def competence(self, code: str) -> str:
+        competence = self.refs.competences.get(code)
+        return competence.label if competence else code
+
+
+@cache
+def _mobility() -> dict[str, tuple[str, ...]]:
+    return {code: metier.mobilities for code, metier in get_referentials().metiers.items()}
+
+
+def _offer_input(offer) -> OfferInput | None:
+    commune = get_referentials().commune(offer.code_insee)
+    if commune is None:
+        return None
+    return OfferInput(
+        id=offer.id,
+        lat=commune.lat,
+        lon=commune.lon,
+        code_insee=commune.code_insee,
+        code_rome=offer.code_rome,
+        competences=frozenset(offer.competences),
+        contract_type=offer.contract_type,
+        start_date=offer.start_date,
+        expires_at=offer.expires_at,
+        is_open=offer.is_open,
+    )
+
+
+def _candidate_input(candidate) -> CandidateInput | None:
+    commune = get_referentials().commune(candidate.code_insee)
+    if commune is None:
+        return None
+    return CandidateInput(
+        id=candidate.id,
+        lat=commune.lat,
+        lon=commune.lon,
+        code_insee=commune.code_insee,
+        mobility_km=candidate.mobility_km,
+        metiers=frozenset([*candidate.training.code_rome, *candidate.target_code_rome]),
+        competences=frozenset(candidate.competences),
+        contract_types=frozenset(candidate.contract_types),
+        available_from=candidate.available_from,
+        training_end=candidate.training.end_date,
+        active=True,
+        consent_contact=candidate.consent_contact and candidate.visible,
+    )
+
+
+def _comparable(record: MatchRecord) -> tuple:
+    # computed_at is left out on purpose: recomputing an unchanged match must not rewrite it.
+    return (
+        record.score,
+        tuple(record.reasons),
+        record.exact,
+        round(record.distance_km, 1),
+        record.competences_held,
+        record.competences_required,
+    )
+
+
+def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None = None) -> BassinResult:
+    """Recompute the matches of the open offers of `bassin` (or of `offer_ids` among them)."""
+    result = BassinResult(bassin=bassin)
+    offers = [o for o in offers_repo.list_open_in_bassin(bassin) if offer_ids is None or o.id in offer_ids]
+    offer_by_id = {o.id: o for o in offers}
+    offer_inputs = [i for i in (_offer_input(o) for o in offers) if i is not None]
+    candidate_inputs: list[CandidateInput] = []
+    if offer_inputs:
+        for source in source_bassins(bassin):
+            candidate_inputs += [
+                i for i in map(_candidate_input, candidates_repo.list_matchable_in_bassin(source)) if i
+            ]
+    matching = run_matching(
+        offer_inputs,
+        candidate_inputs,
+        mobility=_mobility(),
+        labels=_Labels(),
+        today=today,
+        top_per_offer=TOP_PER_OFFER,
+        top_per_candidate=TOP_PER_CANDIDATE,
+    )
+    result.offers, result.candidates = len(offer_inputs), len(candidate_inputs)
+    result.pairs_examined = matching.stats.pairs_examined
+    result.eligible_pairs = matching.stats.eligible_pairs
+    puts: list[MatchRecord] = []
+    deletes: list[tuple[str, str]] = []
+    for offer_input in offer_inputs:
+        offer = offer_by_id[offer_input.id]
+        wanted = {
+            (m.offer_id, m.candidate_id): MatchRecord(
+                offer_id=m.offer_id,
+                candidate_id=m.candidate_id,
+                employer_id=offer.employer_id,
+                bassin=bassin,
+                score=m.score,
+                exact=m.exact,
+                distance_km=round(m.distance_km, 1),
+                competences_held=m.competences_held,
+                competences_required=m.competences_required,
+                reasons=list(m.reasons),
+                computed_at=now,
+            )
+            for m in matching.by_offer.get(offer_input.id, [])
+        }
+        result.kept += len(wanted)
+        stored = matches_repo.existing_match_records(offer_input.id)
+        changed, gone = diff_matches(
+            {pair: _comparable(r) for pair, r in stored.items()},
+            {pair: _comparable(r) for pair, r in wanted.items()},
+        )
+        puts += [wanted[pair] for pair in changed]
+        deletes += gone
+        result.new_pairs += [pair for pair in changed if pair not in stored]
+    result.written = matches_repo.apply_changes(puts, deletes)
+    return result
+
+
+@contextmanager
+def count_dynamodb_requests() -> Iterator[dict[str, int]]:
+    """Counts DynamoDB API calls by operation (botocore event hooks) while the block runs."""
+    from chalicelib import aws
+    from chalicelib.repositories.db import data_table
+
+    counts: dict[str, int] = {}
+
+    def hook(model, **_kwargs) -> None:
+        counts[model.name] = counts.get(model.name, 0) + 1
+
+    emitters = {id(e): e for e in (aws.client("dynamodb").meta.events, data_table().meta.client.meta.events)}
+    for emitter in emitters.values():
+        emitter.register("before-call.dynamodb", hook, unique_id="passerelle-count")
+    try:
+        yield counts
+    finally:
+        for emitter in emitters.values():
+            emitter.unregister("before-call.dynamodb", unique_id="passerelle-count")

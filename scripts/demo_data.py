@@ -1,0 +1,155 @@
+"""Demo data for `make run`: fictitious people and firms on real communes and ROME métiers.
+
+Written through the repositories (no welcome e-mails), reproducible (seeded). Every name,
+address and SIRET here is invented; SIRETs are generated with a valid Luhn key.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+DEMO_CANDIDATE = "candidat.demo@example.org"
+DEMO_EMPLOYER = "employeur.demo@example.org"
+
+COMMUNES = ["57463", "54395", "67482", "51454", "68224", "88160", "08105", "10387", "57672", "54547"]
+METIERS = ["G1609", "J1501", "F1703", "N4101", "D1505", "H2913", "I1304"]
+FIRST_NAMES = [
+    "Camille",
+    "Léa",
+    "Yanis",
+    "Inès",
+    "Lucas",
+    "Manon",
+    "Théo",
+    "Chloé",
+    "Nathan",
+    "Sarah",
+    "Hugo",
+    "Zoé",
+]
+LAST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Muller",
+    "Schmitt",
+    "Klein",
+    "Weber",
+    "Meyer",
+    "Lambert",
+    "Roux",
+    "Fontaine",
+]
+COMPANIES = [
+    "Brasserie du Graoully",
+    "EHPAD Les Tilleuls",
+    "Bâtiments de l'Est",
+    "Transports Rhénans",
+    "Supermarché des Vosges",
+    "Métallerie Champenoise",
+]
+
+
+def _siret(rng: random.Random) -> str:
+    from stdnum import luhn
+
+    body = "".join(rng.choice("0123456789") for _ in range(13))
+    return body + luhn.calc_check_digit(body)
+
+
+def load_demo_data(seed: int = 2026) -> str:
+    from chalicelib.domain.referentials import get_referentials
+    from chalicelib.repositories import candidates, employers, offers
+    from chalicelib.schemas.candidates import CandidateRecord, Training
+    from chalicelib.schemas.employers import EmployerRecord
+    from chalicelib.schemas.offers_store import OfferRecord
+
+    rng = random.Random(seed)
+    refs = get_referentials()
+    today = date.today()
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+
+    def skills(code: str, count: int) -> list[str]:
+        fiche = [c.code for c in refs.competences_of(code) if c.kind == "savoir_faire"][:12]
+        return sorted(rng.sample(fiche, min(count, len(fiche))))
+
+    firms = []
+    for index, name in enumerate(COMPANIES):
+        commune = refs.commune(COMMUNES[index])
+        firm = EmployerRecord(
+            id=f"demo-emp-{index}",
+            siret=_siret(rng),
+            company_name=name,
+            contact_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            email=DEMO_EMPLOYER if index == 0 else f"employeur{index}@example.org",
+            code_insee=commune.code_insee,
+            bassin=commune.bassin_code,
+            created_at=now,
+            updated_at=now,
+        )
+        employers.create(firm)
+        firms.append(firm)
+
+    posted: list[OfferRecord] = []
+    for index, firm in enumerate(firms):
+        for k in range(2):
+            code = METIERS[(index + k) % len(METIERS)]
+            posted.append(
+                OfferRecord(
+                    id=f"demo-offer-{index}-{k}",
+                    employer_id=firm.id,
+                    title=refs.metiers[code].label.split(" / ")[0],
+                    code_rome=code,
+                    description="Offre de démonstration : poste à pourvoir dans une entreprise fictive.",
+                    competences=skills(code, 4),
+                    code_insee=firm.code_insee,
+                    bassin=firm.bassin,
+                    contract_type=rng.choice(["cdi", "cdd", "interim", "alternance"]),
+                    positions=rng.randint(1, 3),
+                    start_date=today + timedelta(days=rng.randint(7, 45)),
+                    expires_at=today + timedelta(days=60),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    for offer in posted:
+        offers.create(offer)
+
+    people = 36
+    for index in range(people):
+        # Three people near each offer, with its métier: the demo shows matches right away.
+        offer = posted[index % len(posted)]
+        commune = refs.commune(offer.code_insee if index % 3 else COMMUNES[index % len(COMMUNES)])
+        code = offer.code_rome
+        candidates.create(
+            CandidateRecord(
+                id=f"demo-cand-{index:02d}",
+                email=DEMO_CANDIDATE if index == 0 else f"candidat{index}@example.org",
+                first_name=FIRST_NAMES[index % len(FIRST_NAMES)],
+                last_name=rng.choice(LAST_NAMES),
+                code_insee=commune.code_insee,
+                bassin=commune.bassin_code,
+                mobility_km=rng.choice([10, 20, 30, 50]),
+                training=Training(
+                    title=f"Titre professionnel {refs.metiers[code].label.split(' / ')[0].lower()}",
+                    code_rome=[code],
+                    end_date=today - timedelta(days=rng.randint(-40, 90)),
+                    organisation="Organisme de formation (démo)",
+                    certification_obtained=rng.random() < 0.7,
+                ),
+                competences=skills(code, rng.randint(3, 6)),
+                contract_types=sorted(
+                    {offer.contract_type, rng.choice(["cdi", "cdd", "interim", "alternance"])}
+                ),
+                available_from=today,
+                consent_contact=index % 6 != 5,
+                consent_terms_at=now,
+                created_at=now,
+                updated_at=now,
+                last_active_at=now,
+            )
+        )
+    return (
+        f"{len(firms)} employeurs, {len(posted)} offres, {people} candidats — comptes de démonstration : "
+        f"{DEMO_CANDIDATE} (candidat), {DEMO_EMPLOYER} (employeur)"
+    )

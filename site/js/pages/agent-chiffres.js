@@ -1,0 +1,210 @@
+// agent/index.html: figures per bassin d'emploi, GET /api/staff/stats?bassin=&from=&to=.
+// The table is the reference; the bar chart above it shows one column at a time.
+// Field names are read tolerantly (see METRICS): a missing figure shows as « — ».
+
+import { apiGet, errorMessage, fieldErrors } from '../api.js';
+import { clearErrors, h, setStatus, showErrors } from '../forms.js';
+import { formatDate } from '../format.js';
+import { DATE_SHAPE } from './employeur-common.js';
+import { accessProblem, formatDateTime, formatNumber, formatPercent, loadBassins, showSpace } from './agent-common.js';
+
+const first = (...values) => values.find((item) => item !== undefined && item !== null);
+
+function count(value) {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof number === 'number' && Number.isFinite(number) ? number : null;
+}
+
+/**
+ * A share as {percent, placed, eligible}. The API sends either an object {eligible, placed,
+ * rate (percentage)} or a bare number; a bare number up to 1 is read as a fraction, above 1 as
+ * a percentage (a share of exactly 1 % sent as a percentage would read as 100 %: send objects).
+ */
+function share(value) {
+  if (value && typeof value === 'object') {
+    const placed = count(value.placed);
+    const eligible = count(value.eligible);
+    if (eligible === 0) {
+      return { percent: null, placed, eligible };
+    }
+    const rate = count(first(value.rate, value.percent, value.share));
+    const percent = placed !== null && eligible ? (placed / eligible) * 100 : rate;
+    return { percent, placed, eligible };
+  }
+  const number = count(value);
+  if (number === null) {
+    return { percent: null };
+  }
+  return { percent: number <= 1 ? number * 100 : number };
+}
+
+const METRICS = [
+  { key: 'active', label: 'Candidats actifs', read: (b) => count(first(b.active_candidates, b.candidates_active, b.candidates)) },
+  { key: 'offers', label: 'Offres ouvertes', read: (b) => count(first(b.open_offers, b.offers)) },
+  { key: 'matches', label: 'Correspondances', read: (b) => count(first(b.matches, b.match_count)) },
+  { key: 'interested', label: 'Candidats intéressés', read: (b) => count(first(b.interested, b.interested_candidates)) },
+  { key: 'hires', label: 'Embauches', read: (b) => count(first(b.hires, b.hired)) },
+  {
+    key: 'share1', label: 'Part en emploi à 1 mois', isShare: true,
+    read: (b) => share(first(b.share_in_job_1_month, b.placed_1_month, b.in_job_1_month)),
+  },
+  {
+    key: 'share6', label: 'Part en emploi à 6 mois', isShare: true,
+    read: (b) => share(first(b.share_in_job_6_months, b.placed_6_months, b.in_job_6_months)),
+  },
+];
+const DEFAULT_METRIC = 'share1';
+
+const form = document.getElementById('stats-form');
+const summary = document.getElementById('error-summary');
+const bassinSelect = document.getElementById('bassin');
+const statsStatus = document.getElementById('stats-status');
+const results = document.getElementById('results');
+const metricSelect = document.getElementById('chart-metric');
+const chart = document.getElementById('chart');
+
+let bassinLabels = new Map();
+let figures = { bassins: [], region: null };
+let ticket = 0;
+
+metricSelect.append(...METRICS.map((metric) => new Option(metric.label, metric.key)));
+metricSelect.value = DEFAULT_METRIC;
+
+function bassinName(bassin) {
+  const code = bassin.code ?? bassin.bassin;
+  return String(first(bassin.label, bassin.name, bassinLabels.get(String(code)), code, 'Bassin inconnu'));
+}
+
+function metricText(metric, value) {
+  return metric.isShare ? formatPercent(value.percent) : formatNumber(value);
+}
+
+function cell(metric, bassin) {
+  const value = metric.read(bassin);
+  const td = h('td', { class: 'num', text: metricText(metric, value) });
+  if (metric.isShare && value.eligible && value.placed !== null && value.placed !== undefined) {
+    td.append(h('span', { class: 'cell-detail', text: `${formatNumber(value.placed)} sur ${formatNumber(value.eligible)}` }));
+  }
+  return td;
+}
+
+function tableRow(bassin, name) {
+  return h('tr', {}, h('th', { scope: 'row', text: name }), ...METRICS.map((metric) => cell(metric, bassin)));
+}
+
+function periodText(period) {
+  const from = period && period.from;
+  const to = period && period.to;
+  if (from && to) return `du ${formatDate(from)} au ${formatDate(to)}`;
+  if (from) return `depuis le ${formatDate(from)}`;
+  if (to) return `depuis l’ouverture du service jusqu’au ${formatDate(to)}`;
+  return 'depuis l’ouverture du service';
+}
+
+function renderChart() {
+  const metric = METRICS.find((item) => item.key === metricSelect.value) || METRICS[0];
+  const rows = figures.bassins.map((bassin) => {
+    const value = metric.read(bassin);
+    return { name: bassinName(bassin), value, number: metric.isShare ? value.percent : value };
+  });
+  rows.sort((a, b) => (b.number ?? -1) - (a.number ?? -1) || a.name.localeCompare(b.name, 'fr'));
+  const max = metric.isShare ? 100 : Math.max(0, ...rows.map((row) => row.number ?? 0));
+  document.getElementById('chart-caption').textContent =
+    `${metric.label} par bassin d’emploi, du plus élevé au plus faible${metric.isShare ? ' (échelle de 0 à 100 %)' : ''}.`;
+  chart.replaceChildren(...rows.map((row) => {
+    const fill = h('span', { class: 'bar-fill' });
+    // Widths go through the CSSOM, which the CSP allows (a style attribute would be blocked).
+    fill.style.width = `${max > 0 && row.number !== null ? Math.max(0, Math.min(100, (row.number / max) * 100)) : 0}%`;
+    return h('li', { class: 'bar-row' },
+      h('span', { class: 'bar-label', text: row.name }),
+      h('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill),
+      h('span', { class: 'bar-value', text: metricText(metric, row.value) }));
+  }));
+}
+
+function render(body, bassinCode) {
+  const bassins = (Array.isArray(body.bassins) ? body.bassins : Array.isArray(body.items) ? body.items : [])
+    .filter((bassin) => bassin && typeof bassin === 'object')
+    .slice()
+    .sort((a, b) => bassinName(a).localeCompare(bassinName(b), 'fr'));
+  const region = body.region && typeof body.region === 'object' ? body.region : null;
+  figures = { bassins, region };
+  const where = bassinCode ? `bassin de ${bassinLabels.get(bassinCode) || bassinCode}` : 'Grand Est';
+  const period = periodText(body.period || {});
+  document.getElementById('titre-resultats').textContent = `Résultats : ${where}, ${period}`;
+  const refreshed = region && region.refreshed_at;
+  document.getElementById('period').textContent = refreshed
+    ? `Chiffres calculés le ${formatDateTime(refreshed)}, après le dernier appariement.`
+    : '';
+  document.getElementById('stats-rows').replaceChildren(...bassins.map((bassin) => tableRow(bassin, bassinName(bassin))));
+  document.getElementById('stats-total').replaceChildren(...(region ? [tableRow(region, 'Grand Est')] : []));
+  renderChart();
+  results.hidden = false;
+  setStatus(statsStatus, bassins.length || region
+    ? `Chiffres affichés : ${where}, ${period}.`
+    : 'Aucun chiffre pour ce choix.');
+}
+
+function currentQuery() {
+  return { bassin: bassinSelect.value, from: form.elements.from.value, to: form.elements.to.value };
+}
+
+/** Ask for the figures and show them; false when the person may not see this page. */
+async function load(query) {
+  const current = ++ticket;
+  setStatus(statsStatus, 'Chargement des chiffres…');
+  results.setAttribute('aria-busy', 'true');
+  const result = await apiGet('/api/staff/stats', { query });
+  if (current !== ticket) {
+    return true; // a newer request was made meanwhile
+  }
+  results.removeAttribute('aria-busy');
+  if (accessProblem(result.status)) {
+    return false;
+  }
+  if (result.status === 400 || result.status === 422) {
+    setStatus(statsStatus, '');
+    showErrors(form, summary, { message: errorMessage(result), fields: fieldErrors(result) });
+  } else if (result.status !== 200 || !result.body || typeof result.body !== 'object') {
+    setStatus(statsStatus, errorMessage(result), 'error');
+  } else {
+    render(result.body, query.bassin);
+  }
+  return true;
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const query = currentQuery();
+  const errors = {};
+  if (query.from && !DATE_SHAPE.test(query.from)) errors.from = 'Indiquez une date de début valide.';
+  if (query.to && !DATE_SHAPE.test(query.to)) errors.to = 'Indiquez une date de fin valide.';
+  if (!Object.keys(errors).length && query.from && query.to && query.from > query.to) {
+    errors.to = 'La date de fin doit suivre la date de début.';
+  }
+  if (Object.keys(errors).length) {
+    showErrors(form, summary, { fields: errors });
+    return;
+  }
+  clearErrors(form, summary);
+  // The address keeps the choice, so that the view can be reloaded or shared between agents.
+  const params = new URLSearchParams(Object.entries(query).filter(([, item]) => item));
+  history.replaceState(null, '', window.location.pathname + (params.toString() ? `?${params}` : ''));
+  await load(query);
+});
+metricSelect.addEventListener('change', renderChart);
+
+async function start() {
+  const params = new URLSearchParams(window.location.search);
+  bassinLabels = await loadBassins(bassinSelect);
+  bassinSelect.value = bassinLabels.has(params.get('bassin') || '') ? params.get('bassin') : '';
+  for (const name of ['from', 'to']) {
+    const value = params.get(name) || '';
+    form.elements[name].value = DATE_SHAPE.test(value) ? value : '';
+  }
+  if (await load(currentQuery())) {
+    showSpace();
+  }
+}
+
+await start();
