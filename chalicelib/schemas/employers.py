@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from chalicelib.domain.identity import normalize_email
 from chalicelib.domain.siret import normalize_siret
@@ -54,8 +54,9 @@ class EmployerUpdate(BaseModel):
     contact_name: ContactName | None = None
     phone: Phone | None = None
     code_insee: CommuneCode | None = None
+    digest_opt_out: StrictBool | None = Field(default=None, description="Ne plus recevoir les récapitulatifs")
 
-    @field_validator("siret", "company_name", "contact_name", "code_insee", mode="before")
+    @field_validator("siret", "company_name", "contact_name", "code_insee", "digest_opt_out", mode="before")
     @classmethod
     def _no_null(cls, value: object) -> object:
         # Only the phone number can be removed (sent as null).
@@ -75,6 +76,7 @@ class EmployerRecord(BaseModel):
     phone: str | None = None
     code_insee: str
     bassin: str
+    digest_opt_out: bool = False
     version: int = 1
     created_at: str
     updated_at: str
@@ -90,6 +92,7 @@ class EmployerOut(BaseModel):
     code_insee: str
     commune_name: str
     bassin: BassinOut
+    digest_opt_out: bool = False
     version: int
     created_at: str
     updated_at: str

@@ -9,7 +9,7 @@ export const GENERIC_ERROR_MESSAGE =
   'Une erreur inattendue est survenue. Réessayez dans quelques instants.';
 
 // Query parameter that carries the opaque `next` cursor of a paginated list back to the API.
-export const CURSOR_PARAM = 'cursor';
+export const CURSOR_PARAM = 'next'; // API.md: lists take ?limit= and the opaque cursor as ?next=
 
 function errorBody(code, message) {
   return { error: { code, message } };

@@ -71,6 +71,7 @@ function fillPreferences(candidate) {
   }
   form.elements.available_from.value = candidate.available_from || '';
   form.elements.consent_contact.checked = Boolean(candidate.consent_contact);
+  form.elements.digest.checked = !candidate.digest_opt_out;
 }
 
 async function loadProfile() {
@@ -101,6 +102,7 @@ async function savePreferences(event) {
     contract_types: [...form.querySelectorAll('input[name=contract_types]:checked')].map((box) => box.value),
     available_from: form.elements.available_from.value,
     consent_contact: form.elements.consent_contact.checked,
+    digest_opt_out: !form.elements.digest.checked,
   };
   const errors = {};
   if (!Number.isInteger(km) || km < 0 || km > 200) {

@@ -2,7 +2,7 @@
 // own offers with their counts, closing an offer, matched candidates and their outcome,
 // account deletion, sign-out. Field names are read tolerantly: show what is present.
 
-import { apiDelete, apiGet, apiPost, CURSOR_PARAM, errorMessage, listItems } from '../api.js';
+import { apiDelete, apiGet, apiPatch, apiPost, CURSOR_PARAM, errorMessage, listItems } from '../api.js';
 import { h, setStatus, showPanel, whileBusy } from '../forms.js';
 import { contractLabel, formatDate, plural } from '../format.js';
 import { showAccessProblem, takeFlag, todayInParis } from './employeur-common.js';
@@ -64,7 +64,31 @@ function renderCompany(employer) {
     ...row('Adresse e-mail', employer.email),
     ...row('Téléphone', employer.phone),
   );
+  digestForm.elements.digest.checked = !employer.digest_opt_out;
+  account = employer;
 }
+
+// --- digest preference -----------------------------------------------------------------------
+
+const digestForm = document.getElementById('digest-form');
+const digestStatus = document.getElementById('digest-status');
+let account = null;
+
+digestForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (!account) return;
+  const result = await apiPatch(
+    '/api/employers/me',
+    { digest_opt_out: !digestForm.elements.digest.checked },
+    { headers: { 'If-Match': String(account.version) } },
+  );
+  if (result.status === 200) {
+    account = result.body;
+    setStatus(digestStatus, 'Préférence enregistrée.');
+  } else {
+    setStatus(digestStatus, errorMessage(result));
+  }
+});
 
 async function loadAccount() {
   const result = await apiGet('/api/employers/me');
