@@ -1,0 +1,487 @@
+"""A candidate's journey in headless Chromium against the real local stack, keyboard only.
+
+1. Sign-up (only Tab / Shift+Tab, typing, arrows, Space, Enter) → welcome e-mail (moto SES) →
+   sign-in link → candidate space → edit the mobility radius → sign-out.
+2. Errors the browser lets through but the API refuses: error summary focused, message next to
+   the field, nothing typed is lost, and the person can recover with the keyboard.
+3. Stored XSS: hostile text accepted by the API is shown literally and never runs.
+
+Every page and state visited passes axe-core (WCAG 2.1 AA); no unexpected console errors.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from datetime import date, timedelta
+
+import pytest
+import requests
+
+from scripts.moto_mail import messages_to, sent_messages, sign_in_tokens
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT_MS = 10_000
+
+# Chromium reports every 4xx answer of fetch() as a console error; only these, expected in a
+# given step, are tolerated.
+RESOURCE_ERROR = re.compile(r"^Failed to load resource: the server responded with a status of (\d{3})")
+
+
+# --- keyboard helpers -------------------------------------------------------------------------
+def tab_to(page, css: str, *, backwards: bool = False, max_presses: int = 60) -> None:
+    """Press Tab (Shift+Tab) until the focused element matches `css`: proves it is reachable.
+
+    A date input keeps the focus while Tab moves through its day/month/year segments, hence the
+    generous default.
+    """
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(max_presses):
+        page.keyboard.press(key)
+        if page.evaluate("(css) => !!document.activeElement && document.activeElement.matches(css)", css):
+            return
+    where = page.evaluate("document.activeElement && document.activeElement.outerHTML.slice(0, 200)")
+    raise AssertionError(f"{css} not reached with {max_presses} × {key}; focus on: {where}")
+
+
+def focused(page, prop: str = "id"):
+    return page.evaluate("(prop) => document.activeElement && document.activeElement[prop]", prop)
+
+
+def type_into(page, css: str, text: str, *, backwards: bool = False) -> None:
+    tab_to(page, css, backwards=backwards)
+    page.keyboard.type(text)
+
+
+def retype(page, css: str, text: str, *, backwards: bool = False) -> None:
+    """Reach a filled field, select its content with Ctrl+A and type over it."""
+    tab_to(page, css, backwards=backwards)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def type_date(page, css: str, day: date, *, backwards: bool = False) -> None:
+    tab_to(page, css, backwards=backwards)
+    type_date_here(page, css, day)
+
+
+def type_date_here(page, css: str, day: date) -> None:
+    """Type a date into the focused date input, its first segment focused.
+
+    The order of the segments follows the browser's language (jj/mm/aaaa in French, mm/dd/yyyy
+    in a browser left in English): type in one order, and if the value is not the date, go back
+    to the first segment with Shift+Tab and type in the other.
+    """
+    for order in ("%d%m%Y", "%m%d%Y"):
+        page.keyboard.type(day.strftime(order))
+        if page.input_value(css) == day.isoformat():
+            return
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        assert focused(page) == css.lstrip("#")
+    raise AssertionError(f"{css}: typing {day} gave {page.input_value(css)!r}")
+
+
+def choose_option(page, input_css: str, text: str, wanted: str, max_arrows: int = 12) -> str:
+    """Type in an accessible-autocomplete, then ArrowDown until the option containing `wanted`
+    has the focus, and Enter. Returns the chosen option's text."""
+    tab_to(page, input_css)
+    page.keyboard.type(text, delay=30)
+    listbox = f"{input_css}__listbox"
+    page.locator(f"{listbox} li[role=option]:not([aria-disabled])").first.wait_for(timeout=TIMEOUT_MS)
+    for _ in range(max_arrows):
+        page.keyboard.press("ArrowDown")
+        option = page.evaluate(
+            "() => { const a = document.activeElement; return a && a.getAttribute('role') === 'option'"
+            " ? a.textContent : null; }"
+        )
+        assert option is not None, "ArrowDown does not move the focus into the suggestions"
+        if wanted in option:
+            page.keyboard.press("Enter")
+            assert focused(page) == input_css.lstrip("#"), "focus not back in the field after the choice"
+            return option
+    raise AssertionError(f"no suggestion containing {wanted!r} for {text!r}")
+
+
+def space(page, css: str, *, backwards: bool = False, max_presses: int = 60) -> None:
+    """Tick a checkbox with Space."""
+    tab_to(page, css, backwards=backwards, max_presses=max_presses)
+    before = page.evaluate("document.activeElement.checked")
+    page.keyboard.press("Space")
+    assert page.evaluate("document.activeElement.checked") is (not before)
+
+
+def press_enter_on(page, css: str, *, backwards: bool = False, max_presses: int = 60) -> None:
+    tab_to(page, css, backwards=backwards, max_presses=max_presses)
+    page.keyboard.press("Enter")
+
+
+# --- other helpers ----------------------------------------------------------------------------
+def wait_until(page, expression: str, timeout_s: float = TIMEOUT_MS / 1000) -> None:
+    """Poll a JS expression through the DevTools protocol (page.wait_for_function evaluates its
+    predicate with eval() inside the page, which the site's CSP rightly refuses)."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {expression}")
+        page.wait_for_timeout(50)
+
+
+def unique_email(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}@example.net"
+
+
+def unexpected_console_errors(page, allowed_statuses: set[int] = frozenset()) -> list[str]:
+    errors = []
+    for text in page.console_errors:
+        match = RESOURCE_ERROR.match(text)
+        if match and int(match.group(1)) in allowed_statuses:
+            continue
+        errors.append(text)
+    return errors
+
+
+def page_fetch(page, path: str, method: str = "GET") -> dict:
+    """fetch() from the page: the session cookie (HttpOnly) goes along, as for the site's own calls."""
+    return page.evaluate(
+        """async ([path, method]) => {
+            const r = await fetch(path, {method, credentials: 'same-origin', headers: {Accept: 'application/json'}});
+            const text = await r.text();
+            let body = null;
+            try { body = JSON.parse(text); } catch { body = text; }
+            return {status: r.status, body};
+        }""",
+        [path, method],
+    )
+
+
+def field_message_next_to_field(page, field_css: str, error_css: str) -> None:
+    """The field's message is visible, right above the control, and announced with it."""
+    error = page.locator(error_css)
+    assert error.is_visible()
+    assert error.inner_text().startswith("Erreur :")
+    error_box, field_box = error.bounding_box(), page.locator(field_css).bounding_box()
+    assert 0 <= field_box["y"] - (error_box["y"] + error_box["height"]) < 40, (error_box, field_box)
+    assert abs(field_box["x"] - error_box["x"]) < 40
+    described = (page.get_attribute(field_css, "aria-describedby") or "").split()
+    assert error_css.lstrip("#") in described
+    assert page.get_attribute(field_css, "aria-invalid") == "true"
+
+
+def wait_focus_on_summary(page) -> None:
+    page.locator("#error-summary li").first.wait_for(timeout=TIMEOUT_MS)
+    wait_until(page, "document.activeElement && document.activeElement.id === 'error-summary'")
+
+
+TODAY = date.today()
+TRAINING_END = TODAY - timedelta(days=40)
+AVAILABLE_FROM = TODAY + timedelta(days=10)
+
+
+def fill_sign_up_form(page, person: dict, training_end: date) -> dict:
+    """Fill candidat/inscription.html with the keyboard only, from the top of the page (or from
+    the error summary), in the order of the page. Returns what the form should then hold."""
+    type_into(page, "#first_name", person["first_name"])
+    type_into(page, "#last_name", person["last_name"])
+    type_into(page, "#email", person["email"])
+    type_into(page, "#phone", "06 12 34 56 78")
+    choose_option(page, "#commune-input", "metz", "Metz (57")
+    page.get_by_text("Bassin d’emploi : Metz").wait_for(timeout=TIMEOUT_MS)
+    commune = page.input_value("#commune-input")
+    assert commune.startswith("Metz")
+    type_into(page, "#mobility_km", "25")
+    type_into(page, "#training_title", "CAP Cuisine")
+    type_date(page, "#training_end_date", training_end)
+    type_into(page, "#training_organisation", "Lycée hôtelier de Metz")
+    space(page, "#training_certification")
+    metier = choose_option(page, "#training-metiers-input", "cuisin", "G1609")
+    page.locator("#training-metiers-list li").first.wait_for(timeout=TIMEOUT_MS)
+    assert "G1609" in page.inner_text("#training-metiers-list")
+    assert page.input_value("#training-metiers-input") == ""
+    # The competences of the chosen métier appear below; wait before tabbing past them.
+    page.locator("#competence-groups input[type=checkbox]").first.wait_for(timeout=TIMEOUT_MS)
+    space(page, "#contract-cdi")
+    space(page, "#contract-cdd")
+    type_date(page, "#available_from", AVAILABLE_FROM)
+    competences = []
+    for _ in range(2):  # the first two boxes: Tab goes from one to the next
+        space(page, "#competence-groups input[type=checkbox]", max_presses=4)
+        competences.append(focused(page, "value"))
+    space(page, "#consent_terms")
+    space(page, "#consent_contact", max_presses=3)  # past the link in the terms' label
+    return {
+        "#first_name": person["first_name"],
+        "#last_name": person["last_name"],
+        "#email": person["email"],
+        "#phone": "06 12 34 56 78",
+        "#commune-input": commune,
+        "#code_insee": "57463",
+        "#mobility_km": "25",
+        "#training_title": "CAP Cuisine",
+        "#training_end_date": training_end.isoformat(),
+        "#training_organisation": "Lycée hôtelier de Metz",
+        "#available_from": AVAILABLE_FROM.isoformat(),
+        "metier": metier,
+        "competences": competences,
+    }
+
+
+def assert_form_holds(page, expected: dict) -> None:
+    for css, value in expected.items():
+        if css.startswith("#"):
+            assert page.input_value(css) == value, css
+    assert "G1609" in page.inner_text("#training-metiers-list")
+    checked = page.eval_on_selector_all(
+        "#candidate-form input[type=checkbox]:checked",
+        "boxes => boxes.map(b => b.value === 'on' ? b.id : b.value)",
+    )
+    assert set(checked) == {
+        "training_certification",
+        "cdi",
+        "cdd",
+        *expected["competences"],
+        "consent_terms",
+        "consent_contact",
+    }
+
+
+def api_sign_up(stack, email: str, **overrides) -> requests.Response:
+    body = {
+        "email": email,
+        "first_name": "Camille",
+        "last_name": "Durand",
+        "code_insee": "57463",
+        "mobility_km": 30,
+        "training": {"title": "CAP Cuisine", "code_rome": ["G1609"], "end_date": TRAINING_END.isoformat()},
+        "contract_types": ["cdi"],
+        "available_from": AVAILABLE_FROM.isoformat(),
+        "consent_contact": True,
+        "consent_terms": True,
+    }
+    for key, value in overrides.items():
+        if key.startswith("training."):
+            body["training"][key.split(".", 1)[1]] = value
+        else:
+            body[key] = value
+    return requests.post(f"{stack.site_url}/api/candidates", json=body, timeout=15)
+
+
+def open_sign_up_form(stack, page) -> None:
+    page.goto(stack.site_url + "/candidat/inscription.html")
+    for widget in ("#commune-input", "#training-metiers-input", "#target-metiers-input"):
+        page.locator(widget).wait_for(timeout=TIMEOUT_MS)  # the autocompletes are mounted
+
+
+def wait_space_loaded(page) -> None:
+    """The candidate space shows the profile and has finished loading the matched offers."""
+    page.locator("#space").wait_for(state="visible", timeout=TIMEOUT_MS)
+    wait_until(page, "!document.getElementById('matches-status').textContent.includes('Chargement')")
+
+
+def sign_in_from_email(stack, page, email: str) -> None:
+    """Open the link of the welcome e-mail, as the person would from their mailbox."""
+    messages = messages_to(stack.moto_url, email)
+    assert len(messages) == 1, f"{len(messages)} e-mails sent to {email}"
+    assert messages[0]["subject"] == "Bienvenue sur Passerelle"
+    link = re.search(r"https?://\S+/connexion\.html#token=[A-Za-z0-9_-]+", messages[0]["body"])
+    assert link, messages[0]["body"][:500]
+    assert link.group(0).startswith(stack.site_url + "/connexion.html#token=")
+    assert link.group(0).endswith(sign_in_tokens(messages[0])[-1])
+    page.goto(link.group(0))
+    page.wait_for_url("**/candidat/espace.html", timeout=TIMEOUT_MS)
+    wait_space_loaded(page)
+    assert "#token" not in page.url
+
+
+# --- 1. the whole journey, keyboard only ------------------------------------------------------
+def test_keyboard_only_sign_up_sign_in_edit_and_sign_out(stack, page):
+    email = unique_email("clavier")
+    person = {"first_name": "Léa", "last_name": "N’Guyen-Martin", "email": email}
+    open_sign_up_form(stack, page)
+    assert_accessible(page)  # empty form
+
+    # Sending the empty form: the summary takes the focus and lists the missing fields.
+    press_enter_on(page, "#submit")
+    wait_focus_on_summary(page)
+    assert page.locator("#error-summary li").count() >= 8
+    assert page.get_attribute("#first_name", "aria-invalid") == "true"
+    assert_accessible(page)  # form with errors
+
+    # From the summary, on through the form with Tab.
+    expected = fill_sign_up_form(page, person, TRAINING_END)
+    press_enter_on(page, "#submit")
+    heading = page.locator("#confirmation h2")
+    heading.wait_for(timeout=TIMEOUT_MS)
+    assert heading.inner_text() == "Bienvenue sur Passerelle"
+    assert focused(page, "tagName") == "H2"
+    assert (
+        "Inscription enregistrée. Un lien de connexion vient de vous être envoyé par e-mail."
+        in page.inner_text("#confirmation")
+    )
+    assert page.locator("#inscription").is_hidden()
+    assert_accessible(page)  # confirmation
+
+    # The welcome e-mail's link opens the candidate space.
+    sign_in_from_email(stack, page, email)
+    assert page.inner_text("#welcome") == "Bonjour Léa."
+    summary = page.inner_text("#profile-summary")
+    for text in ("Léa N’Guyen-Martin", email, "Metz", "CAP Cuisine", "Lycée hôtelier de Metz", "G1609"):
+        assert text in summary
+    assert page.input_value("#mobility_km") == "25"
+    assert_accessible(page)  # espace
+
+    me = page_fetch(page, "/api/candidates/me")
+    assert me["status"] == 200
+    profile = me["body"]
+    assert (profile["first_name"], profile["last_name"], profile["email"]) == ("Léa", "N’Guyen-Martin", email)
+    assert (profile["code_insee"], profile["commune_name"]) == ("57463", "Metz")
+    assert profile["phone"] == "+33612345678"
+    assert profile["training"]["code_rome"] == ["G1609"]
+    assert profile["training"]["end_date"] == TRAINING_END.isoformat()
+    assert profile["training"]["certification_obtained"] is True
+    assert sorted(profile["contract_types"]) == ["cdd", "cdi"]
+    assert sorted(profile["competences"]) == sorted(expected["competences"])
+    assert profile["available_from"] == AVAILABLE_FROM.isoformat()
+    assert profile["consent_contact"] is True
+    version = profile["version"]
+
+    # Edit the mobility radius with the keyboard, save with Enter.
+    retype(page, "#mobility_km", "40")
+    press_enter_on(page, "#preferences-form button[type=submit]")
+    page.get_by_text("Vos préférences sont enregistrées.").wait_for(timeout=TIMEOUT_MS)
+    assert_accessible(page)  # espace, saved
+
+    page.reload()
+    wait_space_loaded(page)
+    assert page.input_value("#mobility_km") == "40"
+    me = page_fetch(page, "/api/candidates/me")
+    assert me["status"] == 200
+    assert me["body"]["mobility_km"] == 40
+    assert me["body"]["version"] > version
+    assert sorted(me["body"]["contract_types"]) == ["cdd", "cdi"]  # the rest is unchanged
+
+    # Sign out: back on the sign-in page; the space now asks to sign in, the API says 401.
+    press_enter_on(page, "#logout", max_presses=80)
+    page.wait_for_url("**/connexion.html?deconnexion=1", timeout=TIMEOUT_MS)
+    page.get_by_text("Vous êtes déconnecté.").wait_for(timeout=TIMEOUT_MS)
+    assert_accessible(page)  # after sign-out
+    assert unexpected_console_errors(page) == []
+
+    page.goto(stack.site_url + "/candidat/espace.html")
+    page.locator("#signed-out").wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert page.locator("#space").is_hidden()
+    assert page.locator("#signed-out a[href='/connexion.html']").is_visible()
+    assert_accessible(page)  # espace, signed out
+    assert page_fetch(page, "/api/candidates/me")["status"] == 401
+    # The only console errors: Chromium's own lines for the expected 401 answers.
+    assert unexpected_console_errors(page, {401}) == []
+
+
+# --- 2. errors the server finds ---------------------------------------------------------------
+def test_server_errors_are_shown_accessibly_and_nothing_typed_is_lost(stack, page):
+    taken = unique_email("deja")
+    assert api_sign_up(stack, taken).status_code == 201
+
+    open_sign_up_form(stack, page)
+    person = {"first_name": "Hugo", "last_name": "Lambert", "email": taken}
+    # A training that ended in 1990: a valid date for the browser, out of range for the API.
+    old = date(1990, 6, 29)
+    expected = fill_sign_up_form(page, person, old)
+    press_enter_on(page, "#submit")
+
+    wait_focus_on_summary(page)
+    assert page.locator("#error-summary li").count() == 1
+    link = page.locator("#error-summary li a")
+    assert link.get_attribute("href") == "#training_end_date"
+    assert "date de fin de formation doit être comprise entre" in link.inner_text()
+    field_message_next_to_field(page, "#training_end_date", "#training_end_date-error")
+    assert "doit être comprise entre" in page.inner_text("#training_end_date-error")
+    assert_form_holds(page, expected)
+    assert page.locator("#confirmation").is_hidden()
+    assert_accessible(page)  # form with the API's error
+
+    # Tab to the summary's link, Enter: the focus goes to the field; type a valid date.
+    press_enter_on(page, "#error-summary a[href='#training_end_date']", max_presses=2)
+    assert focused(page) == "training_end_date"
+    type_date_here(page, "#training_end_date", TRAINING_END)
+    expected["#training_end_date"] = TRAINING_END.isoformat()
+
+    # Now the address is the one already used: 409.
+    press_enter_on(page, "#submit")
+    page.locator("#email-error:not([hidden])").wait_for(timeout=TIMEOUT_MS)
+    wait_focus_on_summary(page)
+    assert "Un compte existe déjà avec cette adresse e-mail." in page.inner_text("#error-summary")
+    assert page.locator("#error-summary a[href='/connexion.html']").count() == 1
+    field_message_next_to_field(page, "#email", "#email-error")
+    assert page.locator("#training_end_date-error").is_hidden()
+    assert page.get_attribute("#training_end_date", "aria-invalid") is None
+    assert_form_holds(page, expected)
+    assert_accessible(page)  # form with the conflict
+
+    # Recover from the summary's link with another address: the sign-up goes through.
+    press_enter_on(page, "#error-summary a[href='#email']", max_presses=2)
+    assert focused(page) == "email"
+    page.keyboard.press("Control+A")
+    other = unique_email("corrige")
+    page.keyboard.type(other)
+    press_enter_on(page, "#submit")
+    page.locator("#confirmation h2").wait_for(timeout=TIMEOUT_MS)
+    sent = [m["destinations"]["ToAddresses"] for m in sent_messages(stack.moto_url)]
+    assert sent.count([other]) == 1
+    assert sent.count([taken]) == 1  # the API sign-up's welcome; the conflict sent nothing
+
+    assert unexpected_console_errors(page, {400, 409}) == []
+
+
+# --- 3. stored XSS --------------------------------------------------------------------------------
+ANGLE_PAYLOADS = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=1</script>"]
+# No < or >: accepted by the API. Each would run, or show differently, if the page built HTML
+# from it (innerHTML would turn the entities into "<img …>", an attribute would be closed by the quote).
+TITLE_PAYLOAD = '&lt;img src=x onerror=window.__xss=1&gt; " onmouseover="window.__xss=1" \'-window.__xss=1-\''
+ORGANISATION_PAYLOAD = (
+    "${window.__xss=1} {{constructor.constructor('window.__xss=1')()}} javascript:window.__xss=1"
+)
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "training.title", "training.organisation"])
+def test_api_refuses_markup_in_text_fields(stack, field):
+    for payload in ANGLE_PAYLOADS:
+        response = api_sign_up(stack, unique_email("balise"), **{field: payload})
+        assert response.status_code == 400, (field, payload, response.text)
+        error = response.json()["error"]
+        assert error["code"] == "validation_error"
+        assert error["fields"] == {field: "Les caractères < et > ne sont pas autorisés."} or (
+            field.endswith("name") and list(error["fields"]) == [field]
+        ), error
+
+
+def test_stored_hostile_text_is_shown_literally_and_never_runs(stack, page):
+    email = unique_email("xss")
+    response = api_sign_up(
+        stack,
+        email,
+        first_name="Zoé",
+        last_name="O'Brien-d’Arc.",  # the quotes and dot that names allow
+        **{"training.title": TITLE_PAYLOAD, "training.organisation": ORGANISATION_PAYLOAD},
+    )
+    assert response.status_code == 201, response.text
+
+    sign_in_from_email(stack, page, email)
+    summary = page.locator("#profile-summary")
+    terms = summary.locator("dt").all_inner_texts()
+    values = summary.locator("dd").all_inner_texts()
+    shown = dict(zip(terms, values, strict=True))
+    assert shown["Formation"] == TITLE_PAYLOAD
+    assert shown["Organisme de formation"] == ORGANISATION_PAYLOAD
+    assert shown["Nom"] == "Zoé O'Brien-d’Arc."
+    assert page.inner_text("#welcome") == "Bonjour Zoé."
+    # Hover the texts too, in case a handler was created from them.
+    summary.locator("dd", has_text="onmouseover").hover()
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert summary.locator("img, script, [onmouseover], [onerror]").count() == 0
+    assert page.evaluate("document.querySelectorAll('main img, main script').length") == 0
+    assert_accessible(page)
+    assert unexpected_console_errors(page) == []
