@@ -93,7 +93,7 @@ def list_matching_runs(ctx: Context) -> list[RunOut]:
 def get_matching_run(ctx: Context, run_id: str) -> RunOut:
     from chalicelib.repositories import runs
 
-    run = runs.get(run_id) if _ID.match(run_id) else None
+    run = runs.get(run_id) if _ID.fullmatch(run_id) else None
     if run is None:
         raise NotFound("Appariement introuvable.")
     return RunOut.from_run(run)
@@ -144,7 +144,7 @@ def _decode(cursor: str | None) -> str | None:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise ValidationFailed(BAD_CURSOR, {"next": BAD_CURSOR}) from exc
-    if not _LOG_CURSOR.match(text):
+    if not _LOG_CURSOR.fullmatch(text):
         raise ValidationFailed(BAD_CURSOR, {"next": BAD_CURSOR})
     return text
 

@@ -9,6 +9,7 @@ is saved each time it gains a percent.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -23,9 +24,10 @@ from chalicelib.errors import NotFound
 from chalicelib.gateways import exports_store
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import candidates, exports, keys, matches, offers, stats
-from chalicelib.schemas.staff import ExportFilters, ExportOut, ExportRecord, ExportRequest
+from chalicelib.schemas.staff import ID_PATTERN, ExportFilters, ExportOut, ExportRecord, ExportRequest
 from chalicelib.services.idempotency import run_idempotent
 
+XLSX_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows, less the header
 FAILED = "L'export n'a pas pu être produit. Relancez-le ; si l'échec se répète, contactez l'assistance."
 
 
@@ -71,7 +73,7 @@ def export_view(export_id: str) -> ExportOut:
 
 
 def valid_id(export_id: str) -> bool:
-    return 0 < len(export_id) <= 64 and all(c.isalnum() or c in "-_" for c in export_id)
+    return re.fullmatch(ID_PATTERN, export_id) is not None
 
 
 # --- what each kind reads and writes ----------------------------------------------------------
@@ -203,6 +205,8 @@ def write_xlsx(
             worksheet.write_string(0, column, title, bold)
         count = 0
         for count, row in enumerate(rows, start=1):
+            if count > XLSX_MAX_ROWS:  # xlsxwriter would drop the extra rows without a word
+                raise ValueError("more rows than an XLSX sheet holds")
             for column, value in enumerate(row):
                 _write_cell(worksheet, count, column, value, day_format)
         workbook.close()

@@ -112,7 +112,9 @@ def _placement(eligible: int, placed: int) -> Placement:
     return Placement(eligible=eligible, placed=placed, rate=rate)
 
 
-def _figures(code: str, label: str, items: list[dict[str, Any]], first: str | None, last: str | None):
+def _figures(
+    code: str, label: str, items: list[dict[str, Any]], first: str | None, last: str | None
+) -> BassinFigures:
     instant = Counter({name: sum(int(i.get(name, 0)) for i in items) for name in INSTANT})
     monthly: Counter = Counter()
     for item in items:

@@ -8,6 +8,7 @@ from chalicelib.repositories import candidates as candidates_repo
 from chalicelib.repositories import matches as matches_repo
 from chalicelib.repositories import offers as offers_repo
 from chalicelib.services import housekeeping
+from chalicelib.services.candidate_account import erase
 from scripts.moto_mail import messages_to
 from tests.integration.test_candidates import drain_matching_queue, seed_match, seed_offer
 from tests.integration.test_matching_runs import make_candidate
@@ -58,4 +59,5 @@ def test_unanswered_interest_is_chased_then_closed_sans_reponse(stack_env):
     view = matches_repo.get("offer-silent", person.id)
     assert view.interaction.status == "sans_reponse"
     assert matches_repo.awaiting_since(asked.isoformat()) == []  # answered: out of the index
+    erase(person.id)  # the Colmar bassin belongs to test_matching_runs
     drain_matching_queue()
