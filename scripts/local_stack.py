@@ -88,7 +88,9 @@ class Stack:
         moto_url = f"http://{HOST}:{MOTO_PORT}"
         log(f"moto (AWS local) sur {moto_url}")
         moto = self.spawn(
-            [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(MOTO_PORT)], base_env, "moto.log"
+            [sys.executable, str(ROOT / "scripts" / "moto_server.py"), "-H", HOST, "-p", str(MOTO_PORT)],
+            base_env,
+            "moto.log",
         )
         wait_http(f"{moto_url}/moto-api/", 30, moto)
 

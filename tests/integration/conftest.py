@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from moto.server import ThreadedMotoServer
 
+from scripts.moto_server import patch_moto
 from scripts.provision import provision
 
 STAFF_EMAIL = "agent@example.org"
@@ -15,6 +16,7 @@ STAFF_EMAIL = "agent@example.org"
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
+    patch_moto()  # moto's data.json (our e-mail reader) must survive multipart uploads
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

@@ -128,7 +128,8 @@ def test_scheduled_run_fans_out_per_bassin_and_stores_explained_matches(client, 
     assert run["status"] == "done" and run["bassins_done"] == 27
     stored = matches_repo.for_offer(jobs[0].id)
     consenting = {p.id for p in people if p.consent_contact}
-    assert {v.candidate_id for v in stored} == consenting
+    ours = {p.id for p in people}  # other modules may add people to the same bassin
+    assert {v.candidate_id for v in stored if v.candidate_id in ours} == consenting
     scores = [v.match.score for v in stored]
     assert scores == sorted(scores, reverse=True)
     best = stored[0].match
