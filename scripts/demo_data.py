@@ -53,7 +53,10 @@ COMPANIES = [
 def _siret(rng: random.Random) -> str:
     from stdnum import luhn
 
-    body = "".join(rng.choice("0123456789") for _ in range(13))
+    # Both keys INSEE defines: the SIREN (first 9 digits) and the whole SIRET pass Luhn.
+    siren = "".join(rng.choice("0123456789") for _ in range(8))
+    siren += luhn.calc_check_digit(siren)
+    body = siren + "".join(rng.choice("0123456789") for _ in range(4))
     return body + luhn.calc_check_digit(body)
 
 
