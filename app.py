@@ -3,6 +3,7 @@
 from chalice import Chalice
 
 from chalicelib.api import auth, candidates, employers, offers, public, staff
+from chalicelib.api.routing import framework_error_in_api_format
 from chalicelib.jobs import exports, matching
 from chalicelib.observability import flush_metrics, logger
 
@@ -15,7 +16,7 @@ def correlate(event, get_response):
     # API Gateway's request id ties a log line to one call; logs carry ids, never personal data.
     context = event.context or {}
     logger.set_correlation_id(context.get("requestId"))
-    response = get_response(event)
+    response = framework_error_in_api_format(get_response(event))
     logger.info("request", extra={"path": context.get("resourcePath"), "status": response.status_code})
     flush_metrics()
     return response

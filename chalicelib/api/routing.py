@@ -156,6 +156,26 @@ def _respond(body: Any, status: int, headers: dict | None = None, cookies: list 
     return Response(body=payload, status_code=status, headers=all_headers)
 
 
+_FRAMEWORK_ERRORS = {
+    415: (
+        "unsupported_media_type",
+        "Type de contenu non pris en charge : envoyez du JSON (application/json).",
+    ),
+    405: ("method_not_allowed", "Méthode non autorisée pour cette adresse."),
+    400: ("bad_request", "Requête invalide."),
+}
+
+
+def framework_error_in_api_format(response: Response) -> Response:
+    """Chalice answers some refusals itself (e.g. 415 before any view runs), as {"Code", "Message"}
+    in English: give them the API's error format and a French message."""
+    body = response.body
+    if response.status_code in _FRAMEWORK_ERRORS and isinstance(body, dict) and "Code" in body:
+        code, message = _FRAMEWORK_ERRORS[response.status_code]
+        return _respond({"error": {"code": code, "message": message}}, response.status_code)
+    return response
+
+
 def error_response(exc: AppError) -> Response:
     headers = {"Retry-After": "60"} if exc.status == 429 else None
     return _respond(exc.to_body(), exc.status, headers)

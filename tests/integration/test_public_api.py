@@ -66,3 +66,9 @@ def test_openapi_lists_every_route(client, app):
     for spec in ROUTES:
         assert spec.method.lower() in doc["paths"][f"/api{spec.path}"]
     assert "ErrorBody" in doc["components"]["schemas"]
+
+
+def test_refusals_made_by_the_framework_use_the_api_error_format(client):
+    response = client.http.post("/api/candidates", headers={"Content-Type": "application/xml"}, body=b"<a/>")
+    assert response.status_code == 415
+    assert json.loads(response.body)["error"]["code"] == "unsupported_media_type"
