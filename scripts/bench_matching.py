@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
@@ -151,6 +152,7 @@ def time_worker(scale: float, seed: int, runs: int) -> dict:
     data = generate(refs, scale, seed)
     labels = RomeLabels(refs)
     rss_inputs = _rss_mb()
+    load = os.getloadavg()[0]
     times, cpu = [], []
     for _ in range(runs):
         started, started_cpu = time.perf_counter(), time.process_time()
@@ -165,11 +167,31 @@ def time_worker(scale: float, seed: int, runs: int) -> dict:
         "times": times,
         "cpu": cpu,
         "rss_inputs_mb": rss_inputs,
+        "load": max(load, os.getloadavg()[0]),
         "rss_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "pairs_examined": stats.pairs_examined,
         "eligible_pairs": stats.eligible_pairs,
         "kept": stats.kept,
     }
+
+
+def scaling_worker(scale: float, seed: int, runs: int) -> dict:
+    """Times the full and the half dataset alternately, so that both see the same machine load."""
+    refs = get_referentials()
+    labels = RomeLabels(refs)
+    datasets = {"full": generate(refs, scale, seed), "half": generate(refs, scale / 2, seed)}
+    times: dict[str, list[float]] = {"full": [], "half": []}
+    cpu: dict[str, list[float]] = {"full": [], "half": []}
+    pairs = {}
+    for _ in range(runs):
+        for name, data in datasets.items():
+            started, started_cpu = time.perf_counter(), time.process_time()
+            matching = run_matching(data.offers, data.candidates, data.mobility, labels, TODAY)
+            times[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - started_cpu)
+            pairs[name] = matching.stats.pairs_examined
+            del matching
+    return {"times": times, "cpu": cpu, "pairs": pairs, "load": os.getloadavg()[0]}
 
 
 def _stored(by_offer, offer_ids) -> dict:
@@ -264,10 +286,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--naive-sample", type=float, default=0.01)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--worker", choices=("time", "check"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("time", "check", "scaling"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker == "time":
         print(json.dumps(time_worker(args.scale, args.seed, args.runs)))
+        return
+    if args.worker == "scaling":
+        print(json.dumps(scaling_worker(args.scale, args.seed, args.runs)))
         return
     if args.worker == "check":
         print(json.dumps(check_worker(args.scale, args.seed, args.naive_sample)))
@@ -284,9 +309,10 @@ def main() -> None:
     print(
         f"peak RSS: {full['rss_peak_mb']:.0f} MB (of which reference data and inputs: {full['rss_inputs_mb']:.0f} MB)"
     )
+    print(f"engine CPU time: median {statistics.median(full['cpu']):.3f} s")
     print(f"pairs examined: {full['pairs_examined']:,}")
     print(f"eligible pairs: {full['eligible_pairs']:,}")
-    print(f"matches kept: {full['kept']:,} (top {50} per offer ∪ top {30} per candidate)")
+    print(f"matches kept: {full['kept']:,} (top 50 per offer ∪ top 30 per candidate)")
 
     check = _child(args, "check", args.scale)
     factor = check["offers"] / check["sample"]
@@ -322,11 +348,16 @@ def main() -> None:
         f"[{check['puts']:,} puts, {check['deletes']:,} deletes]"
     )
 
-    half = _child(args, "time", args.scale / 2)
-    half_wall = statistics.median(half["times"])
-    ratio = wall / half_wall
+    scaling = _child(args, "scaling", args.scale)
+    full_wall, half_wall = (statistics.median(scaling["times"][k]) for k in ("full", "half"))
+    ratio = full_wall / half_wall
     print(
-        f"50% scale: median {half_wall:.3f} s, pairs examined {half['pairs_examined']:,}; 50%→100% time ratio: {ratio:.2f}"
+        f"50% scale: median {half_wall:.3f} s ({scaling['pairs']['half']:,} pairs examined), timed alternately "
+        f"with 100% ({full_wall:.3f} s): 50%→100% time ratio {ratio:.2f} "
+        f"(CPU time ratio {statistics.median(scaling['cpu']['full']) / statistics.median(scaling['cpu']['half']):.2f})"
+    )
+    print(
+        f"machine: {os.cpu_count()} cores, 1-minute load average while timing: {full['load']:.1f}, {scaling['load']:.1f}"
     )
 
     print(

@@ -95,28 +95,25 @@ def _series(x, coefficients: tuple[float, ...]):
 
 
 def _asin(x: float) -> float:
-    if x <= _SMALL_X:
-        return _series(x, _SHORT_SERIES)
-    if x <= 0.5:
+    # Comparisons written so that NaN takes the short series (and stays NaN) in both variants.
+    if x > 0.5:
+        return _HALF_PI - 2.0 * _asin(math.sqrt((1.0 - x) * 0.5))
+    if x > _SMALL_X:
         return _series(x, _SERIES)
-    return _HALF_PI - 2.0 * _asin(math.sqrt((1.0 - x) * 0.5))
+    return _series(x, _SHORT_SERIES)
 
 
 def _asin_array(x: np.ndarray) -> np.ndarray:
-    small = x <= _SMALL_X
+    large = x > 0.5
+    middle = (x > _SMALL_X) & ~large
+    small = ~(large | middle)
     if small.all():
         return _series(x, _SHORT_SERIES)
     out = np.empty_like(x)
     out[small] = _series(x[small], _SHORT_SERIES)
-    middle = ~small & (x <= 0.5)
     out[middle] = _series(x[middle], _SERIES)
-    large = x > 0.5
     out[large] = _HALF_PI - 2.0 * _asin_array(np.sqrt((1.0 - x[large]) * 0.5))
     return out
-
-
-def hav_from_terms(a: Terms, b: Terms) -> float:
-    return _hav(a, b)
 
 
 def hav_from_terms_array(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -131,12 +128,6 @@ def km_from_hav(h: float) -> float:
 
 def km_from_hav_array(h: np.ndarray) -> np.ndarray:
     return _DIAMETER_KM * _asin_array(np.sqrt(np.minimum(h, 1.0)))
-
-
-def hav_of_km(km: float) -> float:
-    """The haversine of a distance: km ≤ r exactly when hav ≤ hav_of_km(r), up to rounding."""
-    s = math.sin(km / _DIAMETER_KM)
-    return s * s
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -302,6 +302,12 @@ def test_empty_inputs_and_zero_caps() -> None:
     assert capped.stats.kept == 0
 
 
+def test_negative_caps_are_rejected() -> None:
+    for run in (run_matching, run_matching_naive):
+        with pytest.raises(ValueError):
+            run([offer()], [candidate()], MOBILITY, Labels(), TODAY, top_per_offer=-1)
+
+
 def test_duplicate_ids_are_rejected() -> None:
     with pytest.raises(ValueError):
         run_matching([offer(), offer()], [candidate()], MOBILITY, Labels(), TODAY)

@@ -4,15 +4,18 @@ It returns exactly what the naive reference returns (naive.py; checked by the te
 benchmark): same eligible pairs, same scores, same order. Steps:
 
 1. offers and candidates become numpy columns in id order (tables.py);
-2. listed candidates are indexed by ROME code, reach class and place (index.py); each live
-   offer reads a few ranges of postings: the pairs worth examining;
-3. pairs are examined by chunks of about a hundred thousand: the cheap rule first
-   (availability; the contract type is already in the index key), then the haversine against each candidate's radius, then competences held
-   (popcount) and the score (scoring.score_array);
-4. each chunk keeps the best `top_per_offer` candidates of its offers and the best
-   `top_per_candidate` offers of each candidate seen; the latter are merged across chunks.
+2. listed candidates are indexed by ROME code, contract type, reach class and place
+   (fits.py, index.py); live offers, by blocks, read a few ranges of postings each: the pairs
+   worth examining;
+3. pairs are examined by chunks of about a hundred thousand: the haversine against each
+   candidate's radius and the availability (the contract type is in the index key), then the
+   competences held (popcount) and the score (scoring.score_array);
+4. each chunk keeps the best `top_per_offer` candidates of its offers (final: a chunk holds all
+   the pairs of its offers) and the offers of each candidate that can still make their top
+   `top_per_candidate`, merged from time to time.
 
-Memory stays bounded by the chunk size and the kept pairs, whatever the number of pairs.
+Memory stays bounded by the block and chunk sizes and the kept pairs, whatever the number of
+pairs examined.
 """
 
 from __future__ import annotations
@@ -26,7 +29,14 @@ from chalicelib.domain.geo import hav_from_terms_array, km_from_hav_array
 from chalicelib.domain.matching import rules
 from chalicelib.domain.matching.fits import expand
 from chalicelib.domain.matching.index import CandidateIndex, build_index, query_ranges
-from chalicelib.domain.matching.model import CandidateInput, Labels, Matching, MatchingStats, OfferInput
+from chalicelib.domain.matching.model import (
+    CandidateInput,
+    Labels,
+    Matching,
+    MatchingStats,
+    OfferInput,
+    check_limits,
+)
 from chalicelib.domain.matching.results import (
     SCORE_BITS,
     Materializer,
@@ -77,15 +87,16 @@ def _eligible(
     """(offer row, candidate row, score) of the eligible pairs among the examined ones."""
     p, o = postings, offer_rows
     c = index.candidate[p]
-    # The contract type is part of the index key: every examined pair passes that rule.
-    keep = np.flatnonzero(candidates.ready_on[c] <= offers.starts_on[o])
-    p, o, c = p[keep], o[keep], c[keep]
     # Offer first, candidate second: the order of rules.distance_km. np.take along an axis is
     # several times faster than terms[:, rows].
     hav = hav_from_terms_array(np.take(offers.terms, o, axis=1), np.take(candidates.terms, c, axis=1))
     distance = km_from_hav_array(hav)
-    # Mobility 0: the index only pairs them with offers of their own commune (reach is infinite).
-    keep = np.flatnonzero(distance <= candidates.reach[c])
+    # Reach and availability together: one selection instead of two (the contract type is in
+    # the index key). Mobility 0: the index only pairs them with offers of their own commune,
+    # their reach is infinite.
+    keep = distance <= candidates.reach[c]
+    keep &= candidates.ready_on[c] <= offers.starts_on[o]
+    keep = np.flatnonzero(keep)
     p, o, c, distance = p[keep], o[keep], c[keep], distance[keep]
     mobility = candidates.mobility[c]
     held = np.zeros(p.size, dtype=np.int64)
@@ -162,6 +173,7 @@ def run_matching(
     top_per_offer: int = 50,
     top_per_candidate: int = 30,
 ) -> Matching:
+    check_limits(top_per_offer, top_per_candidate)
     targets = rules.mobility_targets(mobility)
     communes, contracts, codes = Interner(), Interner(), Interner()
     offer_table, competences = build_offers(offers, today, communes, contracts, codes)

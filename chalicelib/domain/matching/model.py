@@ -50,6 +50,11 @@ class MatchResult:
     reasons: tuple[str, ...]  # French, shown to people
 
 
+def check_limits(top_per_offer: int, top_per_candidate: int) -> None:
+    if top_per_offer < 0 or top_per_candidate < 0:
+        raise ValueError("top list sizes cannot be negative")
+
+
 class Labels(Protocol):
     def metier(self, code_rome: str) -> str: ...
 

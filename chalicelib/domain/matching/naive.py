@@ -18,6 +18,7 @@ from chalicelib.domain.matching.model import (
     MatchingStats,
     MatchResult,
     OfferInput,
+    check_limits,
 )
 from chalicelib.domain.matching.reasons import reasons
 from chalicelib.domain.matching.scoring import score
@@ -62,6 +63,7 @@ def run_matching_naive(
     top_per_offer: int = 50,
     top_per_candidate: int = 30,
 ) -> Matching:
+    check_limits(top_per_offer, top_per_candidate)
     targets = rules.mobility_targets(mobility)
     by_offer: dict[str, list[MatchResult]] = {o.id: [] for o in sorted(offers, key=lambda o: o.id)}
     by_candidate: dict[str, list[MatchResult]] = {c.id: [] for c in sorted(candidates, key=lambda c: c.id)}

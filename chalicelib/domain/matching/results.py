@@ -1,7 +1,7 @@
 """Top lists of the fast engine: compact arrays, turned into MatchResult objects on reading.
 
-A region-wide run keeps about a million and a half pairs; as objects with their French reasons
-they would take longer to build than the whole matching and hundreds of MB. They are kept as
+A region-wide run keeps over a million pairs; as objects with their French reasons they would
+take several times longer to build than the whole matching, and hundreds of MB. They are kept as
 sorted int64 keys instead, and each list is built when it is read (a worker that stores the
 results reads each of its lists once). Reading is deterministic: the same list every time.
 """
