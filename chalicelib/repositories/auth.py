@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from boto3.dynamodb.conditions import Key
-
 from chalicelib.repositories import keys
-from chalicelib.repositories.db import data_table, is_conditional_failure, query_all
+from chalicelib.repositories.db import Key, data_table, is_conditional_failure, query_all
 
 
 def put_token(token_hash: str, owner_id: str, role: str, expires_at: int) -> None:

@@ -14,13 +14,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from chalicelib import aws
 from chalicelib.config import get_settings
 from chalicelib.errors import Conflict
 from chalicelib.repositories import accounts, keys
-from chalicelib.repositories.db import data_table, is_conditional_failure, query_all
+from chalicelib.repositories.db import Key, data_table, is_conditional_failure, query_all
 from chalicelib.schemas.candidates import CandidateRecord, add_years
 
 ROLE = "candidate"

@@ -27,3 +27,17 @@ def query_all(**kwargs: Any) -> Iterator[dict]:
         if "LastEvaluatedKey" not in page:
             return
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+# boto3's condition builders, imported on first use: importing boto3 costs ~120 ms of cold start
+# that public routes (health, referentials) never need.
+def Key(name: str) -> Any:
+    from boto3.dynamodb.conditions import Key as _Key
+
+    return _Key(name)
+
+
+def Attr(name: str) -> Any:
+    from boto3.dynamodb.conditions import Attr as _Attr
+
+    return _Attr(name)

@@ -9,10 +9,8 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
-
 from chalicelib.repositories import keys
-from chalicelib.repositories.db import data_table, is_conditional_failure
+from chalicelib.repositories.db import Attr, Key, data_table, is_conditional_failure
 from chalicelib.schemas.staff import ExportRecord
 
 RETENTION_S = 366 * 24 * 3600

@@ -10,11 +10,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from chalicelib.errors import NotFound
 from chalicelib.repositories import keys
-from chalicelib.repositories.db import data_table, is_conditional_failure, query_all
+from chalicelib.repositories.db import Key, data_table, is_conditional_failure, query_all
 from chalicelib.schemas.matches import InteractionRecord, MatchRecord, MatchView
 
 ACT_PREFIX = "ACT#"

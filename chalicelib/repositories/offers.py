@@ -11,13 +11,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
-
 from chalicelib import aws
 from chalicelib.config import get_settings
 from chalicelib.errors import Conflict
 from chalicelib.repositories import keys
-from chalicelib.repositories.db import data_table, is_conditional_failure, query_all
+from chalicelib.repositories.db import Attr, Key, data_table, is_conditional_failure, query_all
 from chalicelib.schemas.offers_store import OfferRecord
 
 STALE = "Cette offre a été modifiée entre-temps : rechargez-la avant de l'enregistrer."

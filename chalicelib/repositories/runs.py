@@ -10,12 +10,10 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from chalicelib import aws
 from chalicelib.config import get_settings
 from chalicelib.repositories import keys
-from chalicelib.repositories.db import data_table, is_conditional_failure
+from chalicelib.repositories.db import Key, data_table, is_conditional_failure
 
 RETENTION_S = 30 * 24 * 3600
 COUNTERS = ("offers", "candidates", "pairs_examined", "eligible_pairs", "kept", "written", "digests")

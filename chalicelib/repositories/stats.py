@@ -15,10 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
-
 from chalicelib.repositories import keys
-from chalicelib.repositories.db import data_table, query_all
+from chalicelib.repositories.db import Attr, Key, data_table, query_all
 from chalicelib.schemas.matches import InteractionRecord
 
 TOKEN_CHARS = 16

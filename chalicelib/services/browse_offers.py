@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from datetime import date
 
 from chalicelib.domain.calendar import paris_today
-from chalicelib.domain.geo import haversine_km
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.repositories import employers, offers
@@ -138,6 +137,9 @@ def search(query: OfferListQuery, today: date | None = None) -> OfferPage:
         raise ValidationFailed(RADIUS_WITHOUT_COMMUNE, {"commune": RADIUS_WITHOUT_COMMUNE})
     accept = None
     if query.commune is not None:
+        # Imported here: chalicelib.domain.geo brings numpy (~100 ms), which no other route needs at cold start.
+        from chalicelib.domain.geo import haversine_km
+
         centre = refs.commune(query.commune)
         assert centre is not None  # checked by the query model
         radius = DEFAULT_RADIUS_KM if query.radius_km is None else query.radius_km

@@ -16,14 +16,12 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from boto3.dynamodb.conditions import Key
-
 from chalicelib import emails
 from chalicelib.config import get_settings
 from chalicelib.gateways.mailer import send_email
 from chalicelib.observability import logger
 from chalicelib.repositories import keys
-from chalicelib.repositories.db import data_table, is_conditional_failure, query_all
+from chalicelib.repositories.db import Key, data_table, is_conditional_failure, query_all
 
 CATCH_UP_DAYS = 7
 REMIND_AFTER_DAYS = 7
