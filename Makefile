@@ -12,7 +12,7 @@ CHECKOV_DEPS := $(CHECKOV_VENV)/.deps-installed
 PACKAGE := build/package/sam.json
 STAGE ?= prod
 
-.PHONY: install run test lint format refdata refdata-check unit integration cfn checkov e2e bench deploy clean
+.PHONY: install run test lint format refdata refdata-check unit integration cfn checkov e2e fuzz bench deploy clean
 
 install: $(PYDEPS) $(ASSETS)
 
@@ -33,7 +33,7 @@ $(ASSETS): $(NODEDEPS) $(PYDEPS) scripts/build_site.py
 run: install
 	$(PY) scripts/local_stack.py
 
-test: install lint refdata-check unit integration cfn checkov e2e
+test: install lint refdata-check unit integration cfn checkov e2e fuzz
 
 lint: $(PYDEPS)
 	$(VENV)/bin/ruff check .
@@ -79,6 +79,10 @@ checkov: $(CHECKOV_DEPS) $(PACKAGE)
 
 e2e: install
 	$(PYTEST) -q tests/e2e
+
+# schemathesis on the local stack's own OpenAPI document, every role, seeded and bounded
+fuzz: install
+	$(PYTEST) -q tests/fuzz
 
 bench: install
 	$(PY) scripts/bench_matching.py
