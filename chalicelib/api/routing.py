@@ -156,6 +156,12 @@ def _respond(body: Any, status: int, headers: dict | None = None, cookies: list 
     return Response(body=payload, status_code=status, headers=all_headers)
 
 
+# botocore's exceptions, named rather than imported: routing must not import boto3 at cold start.
+_AWS_UNAVAILABLE = frozenset(
+    {"ReadTimeoutError", "ConnectTimeoutError", "EndpointConnectionError", "ConnectionClosedError"}
+)
+UNAVAILABLE = "Le service est momentanément surchargé. Réessayez dans quelques secondes."
+
 _FRAMEWORK_ERRORS = {
     415: (
         "unsupported_media_type",
@@ -213,7 +219,16 @@ def route(
                 result = fn(ctx, **params)
             except AppError as exc:
                 return error_response(exc)
-            except Exception:
+            except Exception as exc:
+                if type(exc).__name__ in _AWS_UNAVAILABLE:
+                    # A dependency (DynamoDB, SES...) timed out or refused the connection: not a bug
+                    # of ours, and the client may retry. Logged without the request's content.
+                    logger.warning(
+                        "AWS dependency unavailable", extra={"route": path, "error": type(exc).__name__}
+                    )
+                    return _respond(
+                        {"error": {"code": "unavailable", "message": UNAVAILABLE}}, 503, {"Retry-After": "5"}
+                    )
                 logger.exception("Unhandled error", extra={"route": path, "method": method})
                 return _respond(
                     {"error": {"code": "internal_error", "message": "Une erreur interne est survenue."}}, 500

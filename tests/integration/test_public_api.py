@@ -72,3 +72,18 @@ def test_refusals_made_by_the_framework_use_the_api_error_format(client):
     response = client.http.post("/api/candidates", headers={"Content-Type": "application/xml"}, body=b"<a/>")
     assert response.status_code == 415
     assert json.loads(response.body)["error"]["code"] == "unsupported_media_type"
+
+
+def test_an_aws_timeout_is_a_503_to_retry_not_a_500(client, monkeypatch):
+    from botocore.exceptions import ReadTimeoutError
+
+    from chalicelib.api import public
+
+    def timed_out():
+        raise ReadTimeoutError(endpoint_url="http://dynamodb")
+
+    monkeypatch.setattr(public, "_referentials", timed_out)
+    response = client.http.get("/api/referentials/bassins")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert json.loads(response.body)["error"]["code"] == "unavailable"
