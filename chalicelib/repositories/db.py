@@ -14,7 +14,10 @@ def data_table() -> Any:
 
 
 def is_conditional_failure(exc: Exception) -> bool:
-    code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+    # botocore's connection and timeout errors carry `response = None`: the original error must
+    # propagate, not an AttributeError raised here.
+    response = getattr(exc, "response", None) or {}
+    code = response.get("Error", {}).get("Code", "")
     return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
 
 
