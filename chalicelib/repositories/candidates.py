@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from chalicelib import aws
@@ -19,6 +18,7 @@ from chalicelib.config import get_settings
 from chalicelib.errors import Conflict
 from chalicelib.repositories import accounts, keys
 from chalicelib.repositories.db import Key, data_table, is_conditional_failure, query_all
+from chalicelib.repositories.db import plain as _plain
 from chalicelib.schemas.candidates import CandidateRecord, add_years
 
 ROLE = "candidate"
@@ -27,16 +27,6 @@ WARNING_DAYS = 30
 STALE = (
     "Votre profil a été modifié entre-temps (dans un autre onglet ?) : rechargez la page puis recommencez."
 )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
 
 
 def expiry_of(last_active_at: str) -> datetime:

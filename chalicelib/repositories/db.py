@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from chalicelib import aws
@@ -44,3 +45,14 @@ def Attr(name: str) -> Any:
     from boto3.dynamodb.conditions import Attr as _Attr
 
     return _Attr(name)
+
+
+def plain(value: Any) -> Any:
+    """A DynamoDB item as plain Python: boto3 returns every number as Decimal."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value

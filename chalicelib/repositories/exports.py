@@ -6,22 +6,14 @@
 from __future__ import annotations
 
 import time
-from decimal import Decimal
 from typing import Any
 
 from chalicelib.repositories import keys
 from chalicelib.repositories.db import Attr, Key, data_table, is_conditional_failure
+from chalicelib.repositories.db import plain as _plain
 from chalicelib.schemas.staff import ExportRecord
 
 RETENTION_S = 366 * 24 * 3600
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
 
 
 def _record(item: dict[str, Any]) -> ExportRecord:

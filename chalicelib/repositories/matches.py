@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib.errors import NotFound
 from chalicelib.repositories import keys
 from chalicelib.repositories.db import Key, data_table, is_conditional_failure, query_all
+from chalicelib.repositories.db import plain as _plain
 from chalicelib.schemas.matches import InteractionRecord, MatchRecord, MatchView
 
 ACT_PREFIX = "ACT#"
@@ -20,16 +21,6 @@ ACT_PREFIX = "ACT#"
 
 def _interaction_key(offer_id: str, candidate_id: str) -> dict[str, str]:
     return {"PK": keys.offer_pk(offer_id), "SK": f"{ACT_PREFIX}{candidate_id}"}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
 
 
 def match_item(record: MatchRecord) -> dict[str, Any]:

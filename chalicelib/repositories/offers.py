@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from chalicelib import aws
@@ -16,16 +15,13 @@ from chalicelib.config import get_settings
 from chalicelib.errors import Conflict
 from chalicelib.repositories import keys
 from chalicelib.repositories.db import Attr, Key, data_table, is_conditional_failure, query_all
+from chalicelib.repositories.db import plain as _plain
 from chalicelib.schemas.offers_store import OfferRecord
 
 STALE = "Cette offre a été modifiée entre-temps : rechargez-la avant de l'enregistrer."
 # One public listing request reads at most PAGE_SIZE * MAX_PAGES index items, whatever the filters.
 PAGE_SIZE = 100
 MAX_PAGES = 10
-
-
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: int(v) if isinstance(v, Decimal) else v for k, v in item.items()}
 
 
 def offer_item(record: OfferRecord) -> dict[str, Any]:

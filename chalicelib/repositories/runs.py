@@ -7,13 +7,12 @@ written with attribute_not_exists in the same transaction as the counters.
 from __future__ import annotations
 
 import time
-from decimal import Decimal
-from typing import Any
 
 from chalicelib import aws
 from chalicelib.config import get_settings
 from chalicelib.repositories import keys
 from chalicelib.repositories.db import Key, data_table, is_conditional_failure
+from chalicelib.repositories.db import plain as _plain
 
 RETENTION_S = 30 * 24 * 3600
 COUNTERS = ("offers", "candidates", "pairs_examined", "eligible_pairs", "kept", "written", "digests")
@@ -95,14 +94,6 @@ def finish_if_complete(run_id: str, now: str) -> None:
     except Exception as exc:
         if not is_conditional_failure(exc):
             raise
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
 
 
 def get(run_id: str) -> dict | None:

@@ -12,26 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from chalicelib.repositories import keys
 from chalicelib.repositories.db import Attr, Key, data_table, query_all
+from chalicelib.repositories.db import plain as _plain
 from chalicelib.schemas.matches import InteractionRecord
 
 TOKEN_CHARS = 16
 HIRE_RECORD = TOKEN_CHARS + 8
 HIRES_PER_ITEM = 12_000  # 288 kB of text: under DynamoDB's 400 kB item limit
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
 
 
 # --- reads behind the figures ------------------------------------------------------------------
