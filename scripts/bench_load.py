@@ -1,32 +1,30 @@
-"""Load benchmark of the local stack: sign-ups, offer submissions and match reads under 1 to 16
+"""Load benchmark of the local stack: match reads, offer submissions and sign-ups under 1 to 16
 concurrent clients, then a check that every acknowledged record was stored.
 
     .venv/bin/python scripts/bench_load.py --levels 1,4,8,16 --requests 200 --max-seconds 60
 
-Starts its own local stack (`scripts/local_stack.py` through `tests/e2e/conftest.start_stack`:
-moto, `chalice local`, the dev server; demo data) on free ports of 127.0.0.1, and sends every
-request through the dev server, as the site does. Per scenario and concurrency level: at most
-`--requests` requests, at most `--max-seconds` seconds; each thread has its own HTTP session.
+Each scenario gets a local stack of its own (`scripts/local_stack.py` through
+`tests/e2e/conftest.start_stack`: moto, `chalice local`, the dev server, the demo data) on free
+ports of 127.0.0.1, so that none inherits the records and the matching backlog of another; every
+request goes through the dev server, as the site's do. Per scenario and concurrency level: at most
+`--requests` requests and `--max-seconds` seconds (requests in flight then may take up to 30 s
+more); each thread has its own HTTP session.
 
 - matches: GET /api/candidates/me/matches with the sessions of 16 demo candidates (200 expected);
 - offer: POST /api/offers with the demo employer's session (201 expected);
 - sign-up: POST /api/candidates, a new address each time (201 expected).
 
-In that order: sign-ups go last because on moto their cost grows with the table (the unique
-e-mail is claimed in a TransactWriteItems, and moto copies the whole table for each one:
-127 ms at 500 items, 449 ms at 2,000, 1,177 ms at 5,000 on this machine, against 6 ms for a
-PutItem), so they would slow down the scenarios after them.
+Offers and sign-ups are spread over the 27 bassins d'emploi. Sessions are opened the real way
+(e-mailed link read from moto's SES; 16 links at most per stack, under the limit of 30 per client).
+Each offer and sign-up queues a matching, which the stack's worker runs in the process that also
+runs the dev server: before each level the script waits (at most `--queue-wait` s) for that queue
+to be empty, and reports what was left ("backlog").
 
-Sessions are opened the real way (e-mailed link read from moto's SES); 17 links, under the limit
-of 30 per client. Each sign-up and offer queues a matching of its bassin, which the stack's worker
-runs in the process that also runs the dev server: before each level the script waits (at most
-`--queue-wait` s) for that queue to be empty, so that one level's background matching weighs as
-little as possible on the next one's figures, and reports what was left ("backlog").
-
-The check reads DynamoDB on moto by the keys of what was acknowledged (consistent reads): every
-201 must be stored, with the data of its own request (e-mail, title), and nothing of this run
-may be stored without a 201 (reported: a request the client gave up on may still have been
-written). Exit status 1 if an acknowledged record is missing or holds another request's data.
+The check reads DynamoDB on moto by the keys of what was acknowledged (consistent BatchGetItem):
+every 201 must be stored, with the data of its own request (e-mail and EMAIL# claim, or title and
+owner), and a scan counts what this run stored without a 201 (reported, not counted as lost: a
+request the client gave up on may still have been written). Exit status 1 if an acknowledged
+record is missing or holds another request's data.
 
 Figures depend on the machine and on what else runs on it: the script prints the load average.
 """
@@ -285,60 +283,100 @@ def wait_for_matches(site: str, cookie: str, limit_s: float = 120) -> int:
 
 
 # --- the check -----------------------------------------------------------------------------------
-def check_stored(moto: str, table_name: str, run: str, signups: list[Level], offers: list[Level]) -> dict:
-    """Acknowledged (201) against stored, by key, with consistent reads."""
+def batch_get(moto: str, table_name: str, keys: list[dict[str, str]]) -> dict[tuple[str, str], dict]:
+    """Consistent BatchGetItem by 100 keys (unprocessed keys retried): {(PK, SK): item}."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    client, deserialize = aws(moto, "dynamodb"), TypeDeserializer().deserialize
+    found: dict[tuple[str, str], dict] = {}
+    for start in range(0, len(keys), 100):
+        batch = [{k: {"S": v} for k, v in key.items()} for key in keys[start : start + 100]]
+        request: dict[str, Any] = {table_name: {"Keys": batch, "ConsistentRead": True}}
+        while request:
+            answer = client.batch_get_item(RequestItems=request)
+            for raw in answer.get("Responses", {}).get(table_name, []):
+                item = {k: deserialize(v) for k, v in raw.items()}
+                found[item["PK"], item["SK"]] = item
+            request = answer.get("UnprocessedKeys") or {}
+    return found
+
+
+def scan_ids(moto: str, table_name: str, condition: Any) -> set[str]:
+    """The `id` of every item matching `condition` (one consistent scan, page by page)."""
     table = aws(moto, "dynamodb", resource=True).Table(table_name)
-    report: dict[str, Any] = {}
-
-    acknowledged = [o for level in signups for o in level.outcomes if o.status == 201]
-    missing, wrong = [], []
-    for outcome in acknowledged:
-        cid = outcome.body["id"]
-        item = table.get_item(Key={"PK": f"CAND#{cid}", "SK": "PROFILE"}, ConsistentRead=True).get("Item")
-        claim = table.get_item(Key={"PK": f"EMAIL#{outcome.sent}", "SK": "EMAIL"}, ConsistentRead=True).get(
-            "Item"
-        )
-        if item is None or claim is None:
-            missing.append(cid)
-        elif item.get("email") != outcome.sent or claim.get("owner_id") != cid:
-            wrong.append(cid)
-    stored = _scan(table, Attr("kind").eq("candidate") & Attr("email").begins_with(f"charge-{run}-"))
-    report["signups"] = {
-        "acknowledged": len(acknowledged),
-        "stored": len(stored),
-        "missing": missing,
-        "wrong_data": wrong,
-        "stored_without_201": len({i["id"] for i in stored} - {o.body["id"] for o in acknowledged}),
+    ids: set[str] = set()
+    kwargs: dict[str, Any] = {
+        "FilterExpression": condition,
+        "ConsistentRead": True,
+        "ProjectionExpression": "id",
     }
-
-    acknowledged = [o for level in offers for o in level.outcomes if o.status == 201]
-    missing, wrong = [], []
-    for outcome in acknowledged:
-        oid = outcome.body["id"]
-        item = table.get_item(Key={"PK": f"OFFER#{oid}", "SK": "OFFER"}, ConsistentRead=True).get("Item")
-        if item is None:
-            missing.append(oid)
-        elif item.get("title") != outcome.sent or item.get("employer_id") != DEMO_EMPLOYER_ID:
-            wrong.append(oid)
-    stored = _scan(table, Attr("title").begins_with(f"Cuisinier charge {run} "))
-    report["offers"] = {
-        "acknowledged": len(acknowledged),
-        "stored": len(stored),
-        "missing": missing,
-        "wrong_data": wrong,
-        "stored_without_201": len({i["id"] for i in stored} - {o.body["id"] for o in acknowledged}),
-    }
-    return report
-
-
-def _scan(table: Any, condition: Any) -> list[dict]:
-    items, kwargs = [], {"FilterExpression": condition, "ConsistentRead": True}
     while True:
         page = table.scan(**kwargs)
-        items += page["Items"]
+        ids |= {item["id"] for item in page["Items"] if "id" in item}
         if "LastEvaluatedKey" not in page:
-            return items
+            return ids
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def check_stored(moto: str, table_name: str, run: str, scenario: str, levels: list[Level]) -> dict:
+    """Acknowledged (201) against stored, by key, with consistent reads."""
+    acknowledged = [o for level in levels for o in level.outcomes if o.status == 201]
+    ids = [o.body["id"] for o in acknowledged]
+    if scenario == "signup":
+        keys = [{"PK": f"CAND#{i}", "SK": "PROFILE"} for i in ids]
+        keys += [{"PK": f"EMAIL#{o.sent}", "SK": "EMAIL"} for o in acknowledged]
+        found = batch_get(moto, table_name, keys)
+
+        def state(o: Outcome) -> str:
+            profile = found.get((f"CAND#{o.body['id']}", "PROFILE"))
+            claim = found.get((f"EMAIL#{o.sent}", "EMAIL"))
+            if profile is None or claim is None:
+                return "missing"
+            return (
+                "ok" if profile.get("email") == o.sent and claim.get("owner_id") == o.body["id"] else "wrong"
+            )
+
+        condition = Attr("kind").eq("candidate") & Attr("email").begins_with(f"charge-{run}-")
+    else:
+        found = batch_get(moto, table_name, [{"PK": f"OFFER#{i}", "SK": "OFFER"} for i in ids])
+
+        def state(o: Outcome) -> str:
+            offer = found.get((f"OFFER#{o.body['id']}", "OFFER"))
+            if offer is None:
+                return "missing"
+            return (
+                "ok"
+                if offer.get("title") == o.sent and offer.get("employer_id") == DEMO_EMPLOYER_ID
+                else "wrong"
+            )
+
+        condition = Attr("title").begins_with(f"Cuisinier charge {run} ")
+    states = {o.body["id"]: state(o) for o in acknowledged}
+    stored = scan_ids(moto, table_name, condition)
+    return {
+        "acknowledged": len(acknowledged),
+        "stored": len(stored),
+        "missing": sorted(i for i, st in states.items() if st == "missing"),
+        "wrong_data": sorted(i for i, st in states.items() if st == "wrong"),
+        "stored_without_201": len(stored - set(ids)),
+    }
+
+
+def server_error_causes(log_path: Path) -> Counter[str]:
+    """The API's unhandled errors in the stack's log, by route and last line of their traceback."""
+    causes: Counter[str] = Counter()
+    for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if '"level":"ERROR"' not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            causes[line[:200]] += 1
+            continue
+        last = (record.get("exception") or record.get("message") or "").strip().splitlines()[-1:]
+        where = f"{record.get('method', '')} {record.get('route', '')}".strip()
+        causes[f"{where}: {last[0][:200] if last else record.get('message')}"] += 1
+    return causes
 
 
 # --- main ----------------------------------------------------------------------------------------
@@ -354,6 +392,74 @@ def print_table(rows: list[dict]) -> None:
             f"| {r['scenario']} | {r['threads']} | {r['requests']} | {r['throughput_rps']} | {r['p50_ms']} "
             f"| {r['p95_ms']} | {r['p99_ms']} | {r['errors']} | {statuses} | {r['backlog_at_start']} |"
         )
+
+
+def run_scenario(
+    scenario: str, args: argparse.Namespace, run: str, tmp: Path
+) -> tuple[list[dict], dict | None]:
+    """One scenario on a stack of its own (the demo data, nothing left by another scenario)."""
+    today, communes = date.today(), main_communes()
+    started = time.monotonic()
+    stack = start_stack(tmp, demo=True)
+    print(
+        f"[{scenario}] pile locale prête en {time.monotonic() - started:.1f} s : {stack.site_url}", flush=True
+    )
+    try:
+        site, moto = stack.site_url, stack.moto_url
+        outputs = stack_outputs(moto)
+        queue = outputs["MatchingQueueUrl"]
+        cookies: list[str] = []
+        if scenario == "matches":
+            cookies = [sign_in(site, moto, f"candidat{i}@example.org") for i in range(1, MATCH_READERS + 1)]
+            print(
+                f"[{scenario}] appariements de démonstration : {wait_for_matches(site, cookies[0])}",
+                flush=True,
+            )
+        elif scenario == "offer":
+            cookies = [sign_in(site, moto, DEMO_EMPLOYER)]
+
+        def send(session: requests.Session, thread: int, n: int, threads: int) -> Outcome:
+            if scenario == "matches":
+                session.cookies.set(COOKIE, cookies[thread])
+                return timed(session, "GET", f"{site}/api/candidates/me/matches")
+            commune = communes[n % len(communes)]
+            if scenario == "offer":
+                title = f"Cuisinier charge {run} {threads}-{n}"
+                session.cookies.set(COOKIE, cookies[0])
+                return timed(
+                    session, "POST", f"{site}/api/offers", title, json=offer_body(title, commune, today)
+                )
+            email = f"charge-{run}-{threads}-{n}@example.net"
+            return timed(
+                session, "POST", f"{site}/api/candidates", email, json=candidate_body(email, commune, today)
+            )
+
+        expected = 200 if scenario == "matches" else 201
+        levels, rows = [], []
+        for threads in args.levels:
+            waited, backlog = wait_for_empty_queue(moto, queue, args.queue_wait)
+            level = run_level(scenario, threads, args.requests, args.max_seconds, send)
+            levels.append(level)
+            rows.append(
+                {**level.summary(expected), "backlog_at_start": backlog, "queue_wait_s": round(waited, 1)}
+            )
+            print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
+
+        if any(o.status >= 500 for level in levels for o in level.outcomes):
+            print(f"[{scenario}] réponses 5xx ; erreurs de l'API dans le journal de la pile :")
+            for cause, count in server_error_causes(stack.log_path).most_common():
+                print(f"  {count} × {cause}")
+        check = None
+        if scenario != "matches":
+            began = time.monotonic()
+            check = check_stored(moto, outputs["DataTableName"], run, scenario, levels)
+            print(
+                f"[{scenario}] vérification en {time.monotonic() - began:.0f} s : {json.dumps(check)}",
+                flush=True,
+            )
+        return rows, check
+    finally:
+        stack.stop()
 
 
 def main() -> int:
@@ -374,80 +480,30 @@ def main() -> int:
     )
     parser.add_argument("--json", type=Path, help="also write the figures and the check there")
     args = parser.parse_args()
-    levels = [int(n) for n in args.levels.split(",")]
+    args.levels = [int(n) for n in args.levels.split(",")]
     scenarios = [s.strip() for s in args.scenarios.split(",")]
     assert set(scenarios) <= {"matches", "offer", "signup"}, scenarios
-    assert max(levels) <= MATCH_READERS or "matches" not in scenarios, f"at most {MATCH_READERS} readers"
+    assert max(args.levels) <= MATCH_READERS or "matches" not in scenarios, f"at most {MATCH_READERS} readers"
     run = uuid.uuid4().hex[:8]
-    today = date.today()
-    communes = main_communes()
 
+    rows: list[dict] = []
+    checks: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-        started = time.monotonic()
-        stack = start_stack(Path(tmp), demo=True)
-        print(f"pile locale prête en {time.monotonic() - started:.1f} s : {stack.site_url}", flush=True)
-        try:
-            site, moto = stack.site_url, stack.moto_url
-            outputs = stack_outputs(moto)
-            queue = outputs["MatchingQueueUrl"]
-            employer = sign_in(site, moto, DEMO_EMPLOYER)
-            readers = [sign_in(site, moto, f"candidat{i}@example.org") for i in range(1, MATCH_READERS + 1)]
-            print(
-                f"appariements de démonstration prêts ({wait_for_matches(site, readers[0])} offres)",
-                flush=True,
-            )
-
-            def send_matches(session: requests.Session, thread: int, n: int, threads: int) -> Outcome:
-                session.cookies.set(COOKIE, readers[thread])
-                return timed(session, "GET", f"{site}/api/candidates/me/matches")
-
-            def send_signup(session: requests.Session, thread: int, n: int, threads: int) -> Outcome:
-                email = f"charge-{run}-{threads}-{n}@example.net"
-                body = candidate_body(email, communes[n % len(communes)], today)
-                return timed(session, "POST", f"{site}/api/candidates", email, json=body)
-
-            def send_offer(session: requests.Session, thread: int, n: int, threads: int) -> Outcome:
-                title = f"Cuisinier charge {run} {threads}-{n}"
-                session.cookies.set(COOKIE, employer)
-                body = offer_body(title, communes[n % len(communes)], today)
-                return timed(session, "POST", f"{site}/api/offers", title, json=body)
-
-            expected = {"matches": 200, "signup": 201, "offer": 201}
-            senders = {"matches": send_matches, "signup": send_signup, "offer": send_offer}
-            results: dict[str, list[Level]] = {s: [] for s in scenarios}
-            rows = []
-            for scenario in scenarios:
-                for threads in levels:
-                    waited, backlog = wait_for_empty_queue(moto, queue, args.queue_wait)
-                    level = run_level(scenario, threads, args.requests, args.max_seconds, senders[scenario])
-                    results[scenario].append(level)
-                    rows.append({**level.summary(expected[scenario]), "backlog_at_start": backlog})
-                    rows[-1]["queue_wait_s"] = round(waited, 1)
-                    print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
-
-            server_errors = [
-                o for lv in results.values() for level in lv for o in level.outcomes if o.status >= 500
-            ]
-            if server_errors:
-                print(f"\n{len(server_errors)} réponse(s) 5xx ; erreurs du journal de la pile :")
-                for line in stack.log_path.read_text(encoding="utf-8", errors="replace").splitlines():
-                    if '"level":"ERROR"' in line or "Traceback" in line:
-                        print("  " + line[:4000])
-            check = check_stored(
-                moto, outputs["DataTableName"], run, results.get("signup", []), results.get("offer", [])
-            )
-        finally:
-            stack.stop()
+        for scenario in scenarios:
+            scenario_rows, check = run_scenario(scenario, args, run, Path(tmp))
+            rows += scenario_rows
+            if check is not None:
+                checks[scenario] = check
 
     print()
     print(f"charge de la machine (load average 1/5/15 min) : {os.getloadavg()}")
     print_table(rows)
     print()
-    print("vérification (accusés 201 / enregistrés) :", json.dumps(check, ensure_ascii=False))
+    print("vérification (accusés 201 / enregistrés) :", json.dumps(checks, ensure_ascii=False))
     if args.json:
-        args.json.write_text(json.dumps({"rows": rows, "check": check}, indent=1, ensure_ascii=False))
+        args.json.write_text(json.dumps({"rows": rows, "check": checks}, indent=1, ensure_ascii=False))
     # A record stored without a 201 (the client gave up waiting) is reported, not counted as lost.
-    lost = any(c["missing"] or c["wrong_data"] for c in check.values())
+    lost = any(c["missing"] or c["wrong_data"] for c in checks.values())
     print("AUCUN ENREGISTREMENT PERDU" if not lost else "ENREGISTREMENTS PERDUS OU FAUX")
     return 1 if lost else 0
 

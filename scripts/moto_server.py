@@ -17,6 +17,14 @@
    DynamoDB applies each request atomically (transactions in isolation): serialising restores
    what the app relies on, at no real cost (moto is pure Python, its threads never ran in
    parallel). Other services keep their threads (an SQS long poll must not hold DynamoDB back).
+
+3. A transaction snapshots the items it touches, not whole tables. moto's TransactWriteItems
+   deep-copies the whole table once per operation of the transaction, whether it succeeds or not:
+   a sign-up (two operations) cost 127 ms at 500 items, 449 ms at 2,000 and 1,177 ms at 5,000
+   (PutItem: 6 ms), so the local stack slowed down as it filled, and concurrent sign-ups queued
+   behind the lock of fix 2 until the app's 10 s timeouts. With the requests serialised, keeping
+   a copy of the touched items and restoring them when the transaction is cancelled gives the same
+   all-or-nothing result in a time that does not depend on the table's size.
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ def patch_moto() -> None:
     status._passerelle_patched = True
     models.FakeKey.status = property(status, original.fset)
     _serialize_dynamodb()
+    _snapshot_touched_items_only()
 
 
 def _serialize_dynamodb() -> None:
@@ -61,6 +70,62 @@ def _serialize_dynamodb() -> None:
 
     serialized._passerelle_patched = True
     DynamoHandler.call_action = serialized
+
+
+def _snapshot_touched_items_only() -> None:
+    import copy
+    import types
+
+    from moto.dynamodb import models
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    transact_write_items = models.DynamoDBBackend.transact_write_items
+    if getattr(transact_write_items, "_passerelle_patched", False):
+        return
+
+    def deepcopy(value, memo=None):
+        # moto's whole-table snapshot becomes the table itself (its rollback then reassigns the
+        # same object); the items are restored by `snapshotting` below. Items are still copied.
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+    models.copy = types.SimpleNamespace(deepcopy=deepcopy, copy=copy.copy)
+
+    def touched_items(backend, transact_items):
+        seen, touched = set(), []
+        for entry in transact_items:
+            try:
+                ((op_type, op),) = entry.items()
+                table = backend.get_table(op["TableName"])
+                attributes = op["Item"] if op_type == "Put" else op["Key"]
+                hash_value = DynamoType(attributes[table.hash_key_attr])
+                range_attr = table.range_key_attr
+                range_value = DynamoType(attributes[range_attr]) if range_attr else None
+            except Exception:  # malformed: moto's own validation reports it, nothing is written
+                table = None
+            if table is not None and (table.name, hash_value, range_value) not in seen:
+                seen.add((table.name, hash_value, range_value))
+                current = table.get_item(hash_value, range_value)
+                touched.append((table, hash_value, range_value, copy.deepcopy(current)))
+        return touched
+
+    @functools.wraps(transact_write_items)
+    def snapshotting(self, transact_items):
+        touched = touched_items(self, transact_items)
+        try:
+            return transact_write_items(self, transact_items)
+        except Exception:
+            for table, hash_value, range_value, before in reversed(touched):
+                if before is None:
+                    table.delete_item(hash_value, range_value)
+                elif range_value is not None:
+                    table.items[hash_value][range_value] = before
+                else:
+                    table.items[hash_value] = before
+            raise
+
+    snapshotting._passerelle_patched = True
+    models.DynamoDBBackend.transact_write_items = snapshotting
 
 
 def main() -> None:

@@ -31,7 +31,16 @@ _STATUS_TEXT = {
     409: "Conflit (doublon ou version périmée)",
     413: "Requête trop volumineuse",
     422: "Demande impossible à traiter",
-    429: "Trop de demandes",
+    429: "Trop de demandes (réessayer après Retry-After secondes)",
+    503: "Service momentanément indisponible : un service AWS n'a pas répondu (réessayer après Retry-After secondes)",
+}
+# Answers that always carry Retry-After (routing.error_response for 429, the AWS-timeout branch for 503).
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Secondes à attendre avant de réessayer.",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    }
 }
 
 
@@ -75,6 +84,7 @@ def _error_statuses(spec: RouteSpec) -> list[int]:
         statuses.add(401)
         if spec.access is not Access.SIGNED_IN:
             statuses.add(403)
+    statuses.add(503)  # any route: a timed-out AWS dependency answers 503 (routing.route)
     return sorted(statuses)
 
 
@@ -141,6 +151,8 @@ def _operation(spec: RouteSpec, schemas: _Schemas) -> dict[str, Any]:
             "description": _STATUS_TEXT.get(status, "Erreur"),
             "content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorBody")}}},
         }
+        if status in (429, 503):
+            op["responses"][str(status)]["headers"] = RETRY_AFTER
     return op
 
 

@@ -9,6 +9,10 @@ to the app over a moto server reached over HTTP (tests/integration/conftest.py):
 - 20 identical sign-ups with one Idempotency-Key: 201 with the same id, or 409 "en cours" for
   those that arrived while the first was running; one account.
 
+The moto server serves DynamoDB requests one at a time (scripts/moto_server.py, applied by the
+integration conftest), as DynamoDB applies each request atomically: unlocked, moto's transactions
+lose concurrent writes, which would make these tests measure moto.
+
 Each PATCH is run twice: as the requests come, and with every writer held after its read until
 all 20 have read the same version (so that only the conditional write can tell them apart).
 
@@ -19,10 +23,11 @@ thread — and `chalice local` (a ThreadingHTTPServer over one app object) share
 so neither the real local server nor one client per thread (same app object) avoids it. A thread
 switch between Chalice setting it and the view reading it hands the view another thread's request:
 with a 1 ms pause added in the app's middleware, 260 of 1,000 concurrent GET /api/auth/me were
-answered with another thread's session; without the pause, 0 of 2,300 (chalice local and this
-client). Production is not exposed (one event at a time per Lambda process). So these tests check
-that every answer is the answer to its own request (the 200 carries that writer's change, each
-201 and 409 its own request's data), which makes such a mix-up fail loudly instead of passing.
+answered with another thread's session; without the pause, 0 of 2,500 (1,500 through the dev
+server and `chalice local`, 1,000 through this client). Production is not exposed (one event at
+a time per Lambda process). So these tests check that every answer is the answer to its own
+request (the 200 carries that writer's change, each 201 and 409 its own request's data), which
+makes such a mix-up fail loudly instead of passing.
 """
 
 from __future__ import annotations
