@@ -10,7 +10,9 @@ byte-identical files (sorted keys, fixed row order, gzip mtime 0, no timestamps)
 
 - geography.json.gz: bassins (zones d'emploi 2020), communes, historical commune codes;
 - rome.json.gz: fiches métiers (competence codes, mobilities) and appellations;
-- competences.json.gz: the competences some fiche links to.
+- competences.json.gz: the competences some fiche links to;
+- certifications.json.gz: the certification catalogue (`scripts/refdata_certifications.py`), with
+  the figures of its build in `meta.figures`.
 
 Tables are stored as `{"columns": [...], "rows": [[...], ...]}`; lists of codes as one space-separated
 string (one `str.split()` at load is the fastest way back to a tuple). Search keys (`key` columns) are
@@ -34,6 +36,7 @@ sys.path.insert(0, str(REPO))
 
 # After the sys.path change above: the script runs from a checkout, not from an install.
 from chalicelib.domain.text import fold  # noqa: E402
+from scripts import refdata_certifications, refdata_sources  # noqa: E402
 
 FORMAT_VERSION = 1
 GENERATOR = "scripts/build_reference_data.py"
@@ -46,7 +49,9 @@ SOURCES = {
     "bassins": "INSEE, Base des zones d'emploi 2020 au 1er janvier 2022 (ZE2020); "
     "population-weighted centre computed from the communes",
     "rome": "France Travail, ROME 4.0 open data v460 (unix_*_v460_utf8.csv)",
-    "licence": "Licence Ouverte 2.0 (INSEE, France Travail, decoupage-administratif data)",
+    "licence": "Licence Ouverte 2.0 (INSEE, France Travail, decoupage-administratif data); "
+    "certification sources: MIT repositories of public data (see docs/reference-data.md)",
+    **refdata_sources.SOURCES,
 }
 
 # ROME item types kept as skills, and the kind each one becomes. `contexte_travail`
@@ -71,6 +76,7 @@ INPUTS = (
     "rome_competences.csv",
     "rome_fiche_competences.csv",
     "rome_mobilites.csv",
+    *refdata_sources.INPUTS,
 )
 
 
@@ -220,6 +226,7 @@ def build(shared: Path) -> dict[str, bytes]:
         "geography": build_geography(shared),
         "rome": rome,
         "competences": competences,
+        "certifications": refdata_certifications.build(shared),
     }
     meta = {
         "format_version": FORMAT_VERSION,
@@ -227,7 +234,13 @@ def build(shared: Path) -> dict[str, bytes]:
         "sources": SOURCES,
         "inputs_sha256": inputs,
     }
-    return {f"{name}.json.gz": _encode({"meta": meta, **doc}) for name, doc in documents.items()}
+    outputs = {}
+    for name, doc in documents.items():
+        figures = doc.pop("figures", None)
+        outputs[f"{name}.json.gz"] = _encode(
+            {"meta": {**meta, "figures": figures} if figures else meta, **doc}
+        )
+    return outputs
 
 
 def _encode(document: dict) -> bytes:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from chalice import Blueprint
 
 from chalicelib.api.routing import Access, Context, route
 from chalicelib.errors import NotFound
 from chalicelib.schemas.referentials import (
     BassinOut,
+    CertificationPublic,
     CommuneOut,
     CompetenceOut,
     Health,
@@ -88,6 +91,24 @@ def metier_competences(ctx: Context, code_rome: str) -> list[CompetenceOut]:
     return [
         CompetenceOut(code=c.code, label=c.label, kind=c.kind) for c in refs.competences_of(code_rome.upper())
     ]
+
+
+@route(
+    bp,
+    "/referentials/certifications",
+    access=Access.PUBLIC,
+    summary="Recherche de certifications (diplômes, titres, CQP) par intitulé ou code RNCP / Certif Info",
+    query=SearchQuery,
+    response=list[CertificationPublic],
+    errors=(400,),
+    tags=TAGS,
+)
+def search_certifications(ctx: Context) -> list[CertificationPublic]:
+    # Imported here: the catalogue is read on the first search, not at every cold start.
+    from chalicelib.domain.certifications import get_catalogue
+
+    hits = get_catalogue().search(ctx.query.q, ctx.query.limit)
+    return [CertificationPublic(**{**asdict(c), "code_rome": list(c.code_rome)}) for c in hits]
 
 
 @route(

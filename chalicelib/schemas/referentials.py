@@ -1,4 +1,4 @@
-"""Models of the public referential routes (communes, métiers, bassins)."""
+"""Models of the public referential routes (communes, métiers, bassins, certifications)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,19 @@ class CompetenceOut(BaseModel):
     code: str
     label: str
     kind: str
+
+
+class CertificationPublic(BaseModel):
+    code: str = Field(
+        description="Code Certif Info, ou code RNCP pour une fiche que Certif Info ne liste pas"
+    )
+    title: str
+    type: str | None = Field(default=None, description="Type de certification (Certif Info)")
+    level: int | None = Field(
+        default=None, ge=1, le=8, description="Niveau de qualification (3 = CAP, 8 = doctorat)"
+    )
+    rncp: str | None = Field(default=None, description="Code de la fiche RNCP (France Compétences)")
+    code_rome: list[str] = Field(description="Codes ROME 4.0 visés, les plus proches d'abord (5 au plus)")
 
 
 class Health(BaseModel):
