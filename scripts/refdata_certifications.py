@@ -16,8 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chalicelib.domain.text import fold
-from scripts.refdata_rome_v3 import Mapper
+from scripts.refdata_rome_v3 import Mapper, key
 from scripts.refdata_sources import CI_ROME, V3, Sources, load_sources, read_table
 
 # A training takes 1 to 5 ROME codes and defaults to its certification's (API.md).
@@ -102,7 +101,7 @@ def merge(sources: Sources, mapper: Mapper) -> Catalogue:
         figures["with_rncp"] += bool(entry.rncp)
         rows.append(
             [entry.code, entry.title, entry.type, entry.level, entry.rncp, " ".join(codes), standing,
-             fold(entry.title)]
+             key(entry.title)]
         )  # fmt: skip
     figures["certifications"] = len(rows)
     figures.update({f"v3_{k}": v for k, v in mapper.counts.items()})

@@ -22,8 +22,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from functools import cache
 
-from chalicelib.domain.text import fold
+from chalicelib.domain.certifications import search_key
 
 STEM = 5
 MIN_WORD = 4
@@ -31,12 +32,16 @@ APPELLATION_WEIGHT = 0.5
 # ln(1584 / df) >= 3 for a stem found in at most ~80 fiches: one telling word is enough,
 # two common ones ("responsable", "gestion") are needed together.
 MIN_SCORE = 3.0
-_WORD = re.compile(r"[^\W_]+")
 _DOMAIN_LEVEL = re.compile(r"[A-N](?:[0-9]{2}00|[0-9]{1,3})?")
 
 
+# Folding is most of the build's time: each title is folded once, for its stems and its search key.
+key = cache(search_key)
+
+
+@cache
 def stems(text: str) -> frozenset[str]:
-    return frozenset(w[:STEM] for w in _WORD.findall(fold(text)) if len(w) >= MIN_WORD)
+    return frozenset(w[:STEM] for w in key(text).split() if len(w) >= MIN_WORD)
 
 
 class Mapper:

@@ -4,7 +4,7 @@ Read from `chalicelib/data/certifications.json.gz` (built by `scripts/build_refe
 sources, rules and figures in docs/reference-data.md) on the first call of `get_catalogue()`,
 never at import: routes that do not need it keep their cold start.
 
-Search (accent- and case-insensitive, `chalicelib.domain.text.fold`), best first:
+Search (accent-, case- and punctuation-insensitive: `search_key`), best first:
 0. codes: a Certif Info number or an RNCP code ("RNCP38381", "rncp 383", "38381"), exact then prefix;
 1. the title is the query; 2. the title starts with it; 3. a later word of the title starts with it;
 4. every word of the query starts a word of the title, in any order ("cuisine cap");
@@ -20,9 +20,10 @@ import heapq
 import json
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
+from itertools import islice
 from pathlib import Path
 
 from chalicelib.domain.text import fold
@@ -32,7 +33,14 @@ SUPPORTED_FORMAT = 1
 MAX_QUERY_LENGTH = 100
 MAX_LIMIT = 50
 _CODE_QUERY = re.compile(r"(rncp)?([0-9]*)")
+_WORD = re.compile(r"[^\W_]+")
 _END = "\U0010ffff"
+
+
+def search_key(text: str) -> str:
+    """`fold` with punctuation dropped: the words of a title, one space apart ("Conducteur(trice)
+    (TP)" → "conducteur trice tp"). The build stores the titles' keys; queries go through it too."""
+    return " ".join(_WORD.findall(fold(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +80,12 @@ class Catalogue:
     def search(self, q: object, limit: object = 10) -> list[Certification]:
         if not isinstance(q, str) or not isinstance(limit, int):
             return []
-        query = fold(q[: MAX_QUERY_LENGTH * 2])[:MAX_QUERY_LENGTH]
+        query = search_key(q[: MAX_QUERY_LENGTH * 2])[:MAX_QUERY_LENGTH].strip()
         limit = max(0, min(limit, MAX_LIMIT))
         if not query or not limit:
             return []
         found: dict[int, None] = {}  # ranks in answer order (a dict keeps insertion order)
-        for tier in (self._code_hits(query), self._title_hits(query, limit)):
+        for tier in (self._code_hits(query, limit), self._title_hits(query, limit)):
             for rank in tier:
                 found.setdefault(rank)
                 if len(found) >= limit:
@@ -86,7 +94,7 @@ class Catalogue:
 
     # Tiers -------------------------------------------------------------------------------
 
-    def _code_hits(self, query: str) -> list[int]:
+    def _code_hits(self, query: str, limit: int) -> list[int]:
         """Exact codes first (Certif Info number, RNCP), then codes starting with the query."""
         match = _CODE_QUERY.fullmatch(query.replace(" ", ""))
         if match is None:
@@ -101,16 +109,17 @@ class Catalogue:
             high = bisect_left(codes, (prefix + _END,), low)
             for code, rank in codes[low:high]:
                 (exact if code == prefix else prefixed).append(rank)
-        return exact + sorted(prefixed)
+        return exact + heapq.nsmallest(limit, prefixed)
 
     def _title_hits(self, query: str, limit: int) -> Iterator[int]:
         """Tiers 1 to 5 in order, possibly repeating a rank; the caller stops at `limit` new ones."""
-        starts = self._title_starts(query)
+        starts = self._title_starts(query, limit)
         yield from starts
         words = query.split()
         if len(words) == 1:
-            # Tier 3: the titles with a word starting with the query (tier 4 is the same set).
-            later = heapq.nsmallest(limit + len(starts), self._with_word_prefix(query))
+            # Tier 3: the titles with a word starting with the query (tier 4 is the same set). Each
+            # posting is in rank order: merging them lazily reads only the first ranks of each.
+            later = list(islice(_distinct(heapq.merge(*self._postings_of(query))), limit + len(starts)))
         else:
             every = set.intersection(*sorted((self._with_word_prefix(w) for w in words), key=len))
             phrase = " " + query
@@ -120,17 +129,24 @@ class Catalogue:
         # Enough substring hits to make `limit` new ones whatever the tiers above returned.
         yield from self._containing(query, limit + len(starts) + len(later))
 
-    def _title_starts(self, query: str) -> list[int]:
+    def _title_starts(self, query: str, limit: int) -> list[int]:
+        """Tier 1 (the title is the query), then the first `limit` of tier 2 (starts with it)."""
         keys = self._sorted_keys
         low = bisect_left(keys, (query,))
-        high = bisect_left(keys, (query + _END,), low)
-        return [rank for _, rank in sorted(keys[low:high], key=lambda kr: (kr[0] != query, kr[1]))]
+        # (query, rank) pairs sort before any longer key: "\0" is below every character of a key.
+        middle = bisect_left(keys, (query + "\0",), low)
+        high = bisect_left(keys, (query + _END,), middle)
+        exact = [rank for _, rank in keys[low:middle]]
+        return exact + heapq.nsmallest(limit, (rank for _, rank in keys[middle:high]))
 
-    def _with_word_prefix(self, prefix: str) -> set[int]:
+    def _postings_of(self, prefix: str) -> list[tuple[int, ...]]:
+        """The rank lists of every word starting with `prefix`."""
         words = self._words
         low = bisect_left(words, prefix)
-        high = bisect_left(words, prefix + _END, low)
-        return set().union(*self._postings[low:high])
+        return self._postings[low : bisect_left(words, prefix + _END, low)]
+
+    def _with_word_prefix(self, prefix: str) -> set[int]:
+        return set().union(*self._postings_of(prefix))
 
     def _containing(self, query: str, limit: int) -> list[int]:
         """The first `limit` titles (in rank order) holding the query anywhere."""
@@ -184,6 +200,15 @@ class Catalogue:
     @cached_property
     def _rncp_codes(self) -> list[tuple[str, int]]:
         return sorted((c.rncp.lower(), rank) for rank, c in enumerate(self._ranked) if c.rncp)
+
+
+def _distinct(ranks: Iterable[int]) -> Iterator[int]:
+    """Sorted ranks without repeats (a title holds several words with the same prefix)."""
+    last = -1
+    for rank in ranks:
+        if rank != last:
+            yield rank
+            last = rank
 
 
 def load_catalogue(path: Path = DATA_FILE) -> Catalogue:
