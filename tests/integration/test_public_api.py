@@ -87,3 +87,41 @@ def test_an_aws_timeout_is_a_503_to_retry_not_a_500(client, monkeypatch):
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert json.loads(response.body)["error"]["code"] == "unavailable"
+
+
+def test_certifications_autocomplete(client):
+    status, body = get_json(client, "/api/referentials/certifications?q=cap%20cuisine")
+    assert status == 200
+    assert body[0] == {
+        "code": "115708",
+        "title": "CAP cuisine",
+        "type": "Certificat d'aptitude professionnelle",
+        "level": 3,
+        "rncp": "RNCP38430",
+        "code_rome": ["G1602", "G1606", "G1609"],  # ROME 4.0 (the sources give v3 G1602)
+    }
+    assert get_json(client, "/api/referentials/certifications?q=RNCP38430")[1][0]["code"] == "115708"
+    accented = get_json(client, "/api/referentials/certifications?q=%C3%89LECTRICIEN&limit=5")[1]
+    assert accented == get_json(client, "/api/referentials/certifications?q=electricien&limit=5")[1]
+    assert len(accented) == 5
+
+
+def test_certification_bad_queries_never_500(client):
+    assert get_json(client, "/api/referentials/certifications?q=") == (200, [])
+    assert get_json(client, "/api/referentials/certifications") == (200, [])
+    status, body = get_json(client, "/api/referentials/certifications?q=" + "a" * 500)
+    assert status == 400 and "q" in body["error"]["fields"]
+    status, body = get_json(client, "/api/referentials/certifications?q=%FF%FE%00")
+    assert (status, body) == (200, []) or (status == 400 and "q" in body["error"]["fields"])
+    for limit in ("abc", "0", "51"):
+        status, body = get_json(client, f"/api/referentials/certifications?q=cap&limit={limit}")
+        assert status == 400 and body["error"]["fields"]["limit"]
+
+
+def test_openapi_describes_the_certification_model(client):
+    doc = get_json(client, "/api/openapi.json")[1]
+    ok = doc["paths"]["/api/referentials/certifications"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"]["items"]["$ref"].endswith("/CertificationPublic")
+    model = doc["components"]["schemas"]["CertificationPublic"]
+    assert {"code", "title", "code_rome"} <= set(model["required"])
+    assert {"type", "level", "rncp"} <= model["properties"].keys()
