@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.refdata_rome_v3 import Mapper, key
+from scripts.refdata_rome_v3 import Mapper, key, stems
 from scripts.refdata_sources import CI_ROME, V3, Sources, load_sources, read_table
 
 # A training takes 1 to 5 ROME codes and defaults to its certification's (API.md).
@@ -181,13 +181,23 @@ def _add_regional(
     for entry in [e for e in entries.values() if e.regional and e.replaced_by]:
         if (latest := _latest(entry.code, successors, entries)) is not None:
             entries[latest].regional = True
-    codes = {row["code_diplome"].strip() for row in rows}
-    figures["regional_codes"] = len(codes)
-    figures["regional_same_code_in_certif_info"] = sum(
-        1 for c in codes if c in entries and entries[c].source == "certif_info"
+    titles = {row["code_diplome"].strip(): row["intitule"] for row in rows}
+    same = [c for c in titles if c in entries and entries[c].source == "certif_info"]
+    figures["regional_codes"] = len(titles)
+    figures["regional_same_code_in_certif_info"] = len(same)
+    # Evidence that the offer's codes are Certif Info's: the titles of a shared code agree.
+    figures["regional_same_code_titles_agreeing"] = sum(
+        1 for c in same if _agree(titles[c], entries[c].title)
     )
     figures["regional_replaced_code_merged"] = len(aliases)
     return aliases
+
+
+def _agree(a: str, b: str) -> bool:
+    """At least half of the words of the shorter title are in the other ("CQPM opérateur-régleur…"
+    and "CQP opérateur-régleur…")."""
+    a_stems, b_stems = stems(a), stems(b)
+    return 2 * len(a_stems & b_stems) >= min(len(a_stems), len(b_stems))
 
 
 def _add_levels(entries: dict[str, Entry], rows: list[dict], figures: Counter) -> None:
@@ -206,6 +216,7 @@ def _add_levels(entries: dict[str, Entry], rows: list[dict], figures: Counter) -
         level = int(match.group(1)) if match else None
         known = by_rncp.get(rncp) or by_cfd.get(cfd)
         if known:
+            figures["rncp_levels_rows_joined"] += 1
             for entry in known:
                 entry.rncp = entry.rncp or rncp
                 if entry.level is None and level is not None:
