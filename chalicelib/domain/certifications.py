@@ -26,12 +26,11 @@ from functools import cache, cached_property
 from itertools import islice
 from pathlib import Path
 
+# The same data directory, file format and query bounds as the other reference data.
+from chalicelib.domain.referentials import DATA_DIR, MAX_LIMIT, MAX_QUERY_LENGTH, SUPPORTED_FORMAT
 from chalicelib.domain.text import fold
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "certifications.json.gz"
-SUPPORTED_FORMAT = 1
-MAX_QUERY_LENGTH = 100
-MAX_LIMIT = 50
+DATA_FILE = DATA_DIR / "certifications.json.gz"
 _CODE_QUERY = re.compile(r"(rncp)?([0-9]*)")
 _WORD = re.compile(r"[^\W_]+")
 _END = "\U0010ffff"
