@@ -104,7 +104,10 @@ def merge(sources: Sources, mapper: Mapper) -> Catalogue:
              key(entry.title)]
         )  # fmt: skip
     figures["certifications"] = len(rows)
-    figures.update({f"v3_{k}": v for k, v in mapper.counts.items()})
+    # Outcomes that do not occur today are listed as 0, so that the docs can say so.
+    for outcome in ("one_fiche", "by_title", "kept_code", "dropped_domain", "dropped_unknown", "already_v4"):
+        figures[f"v3_{outcome}"] = mapper.counts[outcome]
+    figures["level_from_rncp_levels"] += 0
     figures["v3_codes_mapped"] = len(mapper.mapped)
     figures["v3_codes_dropped"] = len(mapper.dropped)
     figures["rncp_rome_codes_without_title"] = len(set(rncp_rome) - {e.rncp for e in entries.values()})
