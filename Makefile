@@ -1,6 +1,16 @@
 # Passerelle — the two commands: `make run` and `make test`. Both install what is missing first.
 SHELL := /bin/bash
-PYTHON ?= python3
+# Python 3.13: Chalice gives the functions the runtime of the Python that runs `chalice package`
+# (python3.13, Amazon Linux 2023). Found on PATH (python3.13, python3) or in pyenv's versions folder,
+# newest patch first; `make PYTHON=/path/to/python3.13 …` chooses another one.
+PYTHON_VERSION := 3.13
+IS_PYTHON_VERSION := import sys; sys.exit("%d.%d" % sys.version_info[:2] != "$(PYTHON_VERSION)")
+PYENV_VERSIONS := $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python$(PYTHON_VERSION) python3 \
+	$$(ls -d $(PYENV_VERSIONS)/$(PYTHON_VERSION).*/bin/python$(PYTHON_VERSION) 2>/dev/null | sort -rV); do \
+	"$$p" -c '$(IS_PYTHON_VERSION)' 2>/dev/null && { "$$p" -c 'import sys; print(sys.executable)'; break; }; done)
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(VENV)/bin/pytest
@@ -9,15 +19,34 @@ NODEDEPS := node_modules/.deps-installed
 ASSETS := site/vendor/.built
 CHECKOV_VENV := .venv-checkov
 CHECKOV_DEPS := $(CHECKOV_VENV)/.deps-installed
-PACKAGE := build/package/sam.json
+PACKAGE_DIR := build/package
+PACKAGE := $(PACKAGE_DIR)/sam.json
 STAGE ?= prod
 
-.PHONY: install run test lint format refdata refdata-check unit integration cfn checkov e2e fuzz bench deploy clean
+.PHONY: install run test lint format refdata refdata-check package package-check unit integration cfn checkov e2e fuzz bench deploy clean python FORCE
 
 install: $(PYDEPS) $(ASSETS)
 
-$(PYDEPS): requirements.txt requirements-dev.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+# Stops with a clear message when no Python 3.13 is found.
+python:
+	@test -n "$(PYTHON)" || { \
+	  echo "Python $(PYTHON_VERSION) introuvable (ni python$(PYTHON_VERSION) ni python3 dans le PATH, ni $(PYENV_VERSIONS)/$(PYTHON_VERSION).*) :" >&2; \
+	  echo "  installez-le (pyenv install $(PYTHON_VERSION), ou le paquet de votre système), ou passez PYTHON=/chemin/vers/python$(PYTHON_VERSION)." >&2; \
+	  echo "Python $(PYTHON_VERSION) not found (no python$(PYTHON_VERSION) or python3 on PATH, nothing in $(PYENV_VERSIONS)/$(PYTHON_VERSION).*):" >&2; \
+	  echo "  install it (pyenv install $(PYTHON_VERSION), or your system's package), or pass PYTHON=/path/to/python$(PYTHON_VERSION)." >&2; \
+	  exit 1; }
+	@$(PYTHON) -c '$(IS_PYTHON_VERSION)' || { echo "$(PYTHON) n'est pas Python $(PYTHON_VERSION) / is not Python $(PYTHON_VERSION)" >&2; exit 1; }
+
+# A venv made by another Python (a developer's old 3.11 one) is rebuilt, not kept: `stale` names FORCE
+# for such a venv, and `fresh-venv` removes it before `python -m venv` makes it again.
+stale = $(if $(wildcard $(1)/bin/python),$(if $(shell $(1)/bin/python -c '$(IS_PYTHON_VERSION)' 2>/dev/null && echo ok),,FORCE))
+fresh-venv = if test -x $(1)/bin/python && ! $(1)/bin/python -c '$(IS_PYTHON_VERSION)' 2>/dev/null; then \
+	  echo "$(1) : pas Python $(PYTHON_VERSION), reconstruit / not Python $(PYTHON_VERSION), rebuilt"; rm -rf $(1); fi; \
+	test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
+FORCE:
+
+$(PYDEPS): requirements.txt requirements-dev.txt $(call stale,$(VENV)) | python
+	@$(call fresh-venv,$(VENV))
 	$(PY) -m pip install -q "pip>=24,<26.3"
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
@@ -33,7 +62,7 @@ $(ASSETS): $(NODEDEPS) $(PYDEPS) scripts/build_site.py
 run: install
 	$(PY) scripts/local_stack.py
 
-test: install lint refdata-check unit integration cfn checkov e2e fuzz
+test: install lint refdata-check package unit integration cfn checkov e2e fuzz
 
 lint: $(PYDEPS)
 	$(VENV)/bin/ruff check .
@@ -49,29 +78,36 @@ refdata: $(PYDEPS)
 refdata-check: $(PYDEPS)
 	$(PY) scripts/build_reference_data.py --check
 
-unit: $(PYDEPS)
+# The package tests (tests/unit/test_package.py) and the deploy rehearsal read build/package.
+unit: $(PYDEPS) $(PACKAGE)
 	$(PYTEST) -q tests/unit
 
-integration: $(PYDEPS)
+integration: $(PYDEPS) $(PACKAGE)
 	$(PYTEST) -q tests/integration
 
-# cfn-lint on infra/ and on what `chalice package` produces for production.
-cfn: $(PYDEPS)
-	$(VENV)/bin/cfn-lint infra/template.yaml
-	rm -rf build/package && AWS_DEFAULT_REGION=eu-west-3 $(VENV)/bin/chalice package --stage prod build/package >/dev/null
-	$(VENV)/bin/cfn-lint build/package/sam.json
+# The deployment package (scripts/package.py): `chalice package --stage prod`, every module compiled by
+# this venv's Python 3.13, a reproducible zip. Built again only when what goes into it changed.
+$(PACKAGE): $(PYDEPS) scripts/package.py app.py requirements.txt .chalice/config.json $(wildcard .chalice/policy-*.json) $(shell find chalicelib -type f -not -path '*/__pycache__/*')
+	$(PY) scripts/package.py --out $(PACKAGE_DIR)
 
-# checkov in its own virtualenv (it pins libraries older than the app's), on infra/ (accepted findings
+package: $(PACKAGE)
+
+# Two builds (the second from a fresh copy, without Chalice's cache) must give byte-identical zips.
+package-check: $(PYDEPS)
+	$(PY) scripts/package.py --check-reproducible
+
+# cfn-lint on infra/ and on the packaged template (production).
+cfn: $(PYDEPS) $(PACKAGE)
+	$(VENV)/bin/cfn-lint infra/template.yaml
+	$(VENV)/bin/cfn-lint $(PACKAGE)
+
+# checkov in its own virtualenv, same Python (it pins libraries older than the app's), on infra/ (accepted findings
 # are suppressed in the template, with reasons) and on the packaged template (.checkov-chalice.yaml).
-$(CHECKOV_DEPS): requirements-checkov.txt
-	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+$(CHECKOV_DEPS): requirements-checkov.txt $(call stale,$(CHECKOV_VENV)) | python
+	@$(call fresh-venv,$(CHECKOV_VENV))
 	$(CHECKOV_VENV)/bin/python -m pip install -q "pip>=24,<26.3"
 	$(CHECKOV_VENV)/bin/python -m pip install -q -r requirements-checkov.txt
 	touch $@
-
-# Packaged again only when what goes into it changed (`make cfn` just before leaves it fresh).
-$(PACKAGE): $(PYDEPS) app.py requirements.txt .chalice/config.json $(wildcard .chalice/policy-*.json) $(shell find chalicelib -type f -not -path '*/__pycache__/*')
-	rm -rf build/package && AWS_DEFAULT_REGION=eu-west-3 $(VENV)/bin/chalice package --stage prod build/package >/dev/null
 
 checkov: $(CHECKOV_DEPS) $(PACKAGE)
 	$(CHECKOV_VENV)/bin/checkov -d infra --framework cloudformation --skip-download --quiet --compact

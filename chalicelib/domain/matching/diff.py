@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from typing import TypeVar
-
-Key = TypeVar("Key", bound=Hashable)
-Value = TypeVar("Value")
 
 
-def diff_matches(old: Mapping[Key, Value], new: Mapping[Key, Value]) -> tuple[dict[Key, Value], list[Key]]:
+def diff_matches[Key: Hashable, Value](
+    old: Mapping[Key, Value], new: Mapping[Key, Value]
+) -> tuple[dict[Key, Value], list[Key]]:
     """(puts, deletes) turning `old` into `new`.
 
     Keys are typically (offer_id, candidate_id) and values (score, reasons): a pair whose value
