@@ -6,10 +6,13 @@
 1. the shared stack from infra/template.yaml (tables, buckets, queues, mail, secret), keeping the
    `ApiDomainName` it already has;
 2. its outputs written as the stage's `PASSERELLE_*` variables in .chalice/config.json;
-3. `chalice deploy --stage <stage>` (functions, API Gateway, schedules, queue event sources);
+3. the deployment package (scripts/package.py: `chalice package --stage <stage>`, every module
+   precompiled, reproducible zip) uploaded to the stack's DeploymentBucket and its template deployed
+   as the stack `passerelle-<stage>-app` (functions on python3.13/arm64, API Gateway, schedules, queue
+   event sources): scripts/deploy_package.py;
 4. the stack again with the API's domain, which creates CloudFront and its bucket-policy statement;
-5. `PASSERELLE_SITE_URL` set to the distribution (or the Région's domain), `chalice deploy` again if
-   it changed;
+5. `PASSERELLE_SITE_URL` set to the distribution (or the Région's domain), step 3 again if it
+   changed;
 6. the site built (`npm ci`, scripts/build_site.py) and uploaded: every asset under css/, js/,
    vendor/ and img/ goes under `static/<release>/`, a name derived from the assets' content, cached a
    year; the HTML pages, rewritten to point there, are uploaded last and revalidated on every visit
@@ -22,8 +25,10 @@ The site has no runtime configuration to write: the API is on the same origin (`
 `--rehearse` starts a moto server (or uses `--endpoint`), creates the stack from infra/ through the same
 code (less the types moto lacks, as scripts/provision.py does), writes the environment into a copy of
 the Chalice configuration, uploads site/ and checks each object's type and cache headers with
-HeadObject; then invalidates a distribution created on moto's CloudFront API. Chalice and the
-CloudFront stack update are the two steps it cannot run.
+HeadObject; then invalidates a distribution created on moto's CloudFront API. It uploads the package
+`make package` built (build/package) and creates each of its functions with moto's Lambda API; the
+stack of the packaged template (moto has no AWS::Serverless transform) and the CloudFront stack update
+are the two steps it cannot run.
 """
 
 from __future__ import annotations
@@ -48,10 +53,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: `scripts` must be importable
     sys.path.insert(0, str(ROOT))
 
+from scripts import deploy_package  # noqa: E402
+from scripts.package import build as build_package  # noqa: E402
 from scripts.provision import load_template, moto_template_body  # noqa: E402
 
 TEMPLATE_PATH = ROOT / "infra" / "template.yaml"
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
+PACKAGE_DIR = ROOT / "build" / "package"  # what `make package` builds (prod), used by the rehearsal
 SITE_DIR = ROOT / "site"
 DEFAULT_REGION = "eu-west-3"
 
@@ -99,6 +107,9 @@ def deploy_stack(
     template_body: str,
     parameters: Mapping[str, str | None],
     wait: Callable[[str, str], None] | None = None,
+    *,
+    template_url: str | None = None,
+    capabilities: Iterable[str] = (),
 ) -> dict[str, str]:
     """Create or update the stack; return its outputs.
 
@@ -117,18 +128,20 @@ def deploy_stack(
         else:
             cfn_parameters.append({"ParameterKey": key, "ParameterValue": defaults[key]})
     wait = wait or _wait_for_stack(cloudformation)
+    source = {"TemplateURL": template_url} if template_url else {"TemplateBody": template_body}
     if not exists:
         cloudformation.create_stack(
             StackName=stack_name,
-            TemplateBody=template_body,
+            **source,
             Parameters=cfn_parameters,
+            Capabilities=list(capabilities),
             Tags=[{"Key": "project", "Value": "passerelle"}],
         )
         wait("stack_create_complete", stack_name)
     else:
         try:
             cloudformation.update_stack(
-                StackName=stack_name, TemplateBody=template_body, Parameters=cfn_parameters
+                StackName=stack_name, **source, Parameters=cfn_parameters, Capabilities=list(capabilities)
             )
         except cloudformation.exceptions.ClientError as error:
             if "No updates are to be performed" not in str(error):
@@ -215,7 +228,7 @@ def api_gateway_stage(config_path: Path = CHALICE_CONFIG) -> str:
 
 
 def api_domain(url: str) -> str:
-    """abc123.execute-api.eu-west-3.amazonaws.com from `chalice url`'s https://…/api/."""
+    """abc123.execute-api.eu-west-3.amazonaws.com from the app stack's EndpointURL (https://…/api/)."""
     host = urlsplit(url.strip()).hostname or ""
     if ".execute-api." not in host:
         raise DeployError(f"not an API Gateway URL: {url!r}")
@@ -372,10 +385,18 @@ def _run(command: list[str], env: Mapping[str, str] | None = None, capture: bool
     return result.stdout if capture else ""
 
 
-def _chalice(options: Options, *args: str, capture: bool = False) -> str:
-    chalice = Path(sys.executable).with_name("chalice")
-    return _run(
-        [str(chalice), *args, "--stage", options.stage], {"AWS_DEFAULT_REGION": options.region}, capture
+def _deploy_functions(options: Options, session: Any, cloudformation: Any, bucket: str) -> dict[str, str]:
+    """Step 3: package (with the stage's environment just written), upload, deploy the app stack."""
+    package_dir = build_package(ROOT / "build" / f"deploy-{options.stage}", options.stage).parent
+    uploaded = deploy_package.upload_package(session.client("s3"), bucket, package_dir)
+    print(f"   package {uploaded.code_sha256[:12]} in s3://{bucket}/{uploaded.code_key}")
+    return deploy_stack(
+        cloudformation,
+        f"{options.stack_name}-app",
+        "",
+        {},
+        template_url=deploy_package.template_url(bucket, uploaded.template_key, options.region),
+        capabilities=deploy_package.CAPABILITIES,
     )
 
 
@@ -406,11 +427,11 @@ def deploy(options: Options) -> str:
     outputs = deploy_stack(cloudformation, options.stack_name, template_body, parameters)
     sender = _stack_parameter(cloudformation, options.stack_name, "SenderEmail") or sender
 
-    print("2-3. Lambda functions and API (chalice deploy)")
+    print("2-3. Lambda functions and API (the deployment package, stack passerelle-<stage>-app)")
     env = stage_environment(outputs, options.stage, sender, site_url(outputs, options.site_domain))
     write_chalice_environment(CHALICE_CONFIG, options.stage, env)
-    _chalice(options, "deploy")
-    domain = api_domain(_chalice(options, "url", capture=True))
+    bucket = outputs["DeploymentBucketName"]
+    domain = api_domain(_deploy_functions(options, session, cloudformation, bucket)["EndpointURL"])
 
     print(f"4. CloudFront in front of the site bucket and {domain}")
     outputs = deploy_stack(
@@ -419,7 +440,7 @@ def deploy(options: Options) -> str:
     url = site_url(outputs, options.site_domain)
     if url and write_chalice_environment(CHALICE_CONFIG, options.stage, {"PASSERELLE_SITE_URL": url}):
         print("5. e-mail links now point to", url)
-        _chalice(options, "deploy")
+        _deploy_functions(options, session, cloudformation, bucket)
 
     print("6. site")
     if not options.skip_site_build:
@@ -448,10 +469,16 @@ def _stack_parameter(cloudformation: Any, stack_name: str, key: str) -> str | No
 
 
 def rehearse(
-    endpoint: str | None = None, stage: str = "test", region: str = DEFAULT_REGION
+    endpoint: str | None = None,
+    stage: str = "test",
+    region: str = DEFAULT_REGION,
+    package_dir: Path = PACKAGE_DIR,
 ) -> dict[str, Any]:
     """Run on moto every step that moto can play; return what was checked (raises on a mismatch)."""
     import boto3
+
+    if not (package_dir / "deployment.zip").is_file():
+        raise DeployError(f"{package_dir}/deployment.zip is missing: run `make package`")
 
     server = None
     if endpoint is None:
@@ -526,7 +553,18 @@ def rehearse(
             "Distribution"
         ]
         invalidation = invalidate(cloudfront, distribution["Id"], f"{release}-rehearsal")
+
+        uploaded = deploy_package.upload_package(s3, outputs["DeploymentBucketName"], package_dir)
+        package_report = deploy_package.rehearse_functions(
+            {"s3": s3, "iam": client("iam"), "lambda": client("lambda")}, uploaded, f"{stack}-app"
+        )
+        again = deploy_package.upload_package(s3, outputs["DeploymentBucketName"], package_dir)
+        package_report["same_keys_on_rerun"] = (again.code_key, again.template_key) == (
+            uploaded.code_key,
+            uploaded.template_key,
+        )
         return {
+            "package": package_report,
             "endpoint": endpoint,
             "outputs": outputs,
             "environment": written,

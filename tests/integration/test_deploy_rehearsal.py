@@ -1,9 +1,12 @@
 """scripts/deploy.py --rehearse, run in its own process on moto: the stack from infra/, the stage's
-environment for Chalice, the site upload with its content types and cache headers, the invalidation.
+environment for Chalice, the site upload with its content types and cache headers, the invalidation,
+and the deployment package of build/package uploaded and its functions created.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -24,8 +27,10 @@ from scripts.deploy import (
     plan_site,
     prune_site,
 )
+from scripts.deploy_package import functions, with_code_location
 
 ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "build" / "package"  # `make integration` builds it first (make package)
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +193,40 @@ def test_api_domain_comes_from_chalice_url() -> None:
     assert api_domain(url) == "abc123.execute-api.eu-west-3.amazonaws.com"
     with pytest.raises(DeployError):
         api_domain("http://127.0.0.1:8000/")
+
+
+def test_the_package_make_package_built_is_uploaded_once_and_located_in_the_template(report) -> None:
+    package = report["package"]
+    digest = hashlib.sha256((PACKAGE / "deployment.zip").read_bytes()).hexdigest()
+
+    assert package["code_sha256"] == digest
+    assert package["code_key"] == f"packages/{digest}.zip"
+    assert package["template_key"].startswith("templates/")
+    assert package["same_keys_on_rerun"] is True  # same commit, same zip: nothing new to upload
+
+
+def test_every_function_of_the_package_is_created_on_python313_arm64(report) -> None:
+    template = json.loads((PACKAGE / "sam.json").read_text(encoding="utf-8"))
+    expected = {name for name, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
+    zip_sha256 = base64.b64encode(hashlib.sha256((PACKAGE / "deployment.zip").read_bytes()).digest()).decode()
+    created = report["package"]["functions"]
+
+    assert set(created) == expected
+    assert len(expected) >= 5
+    for name, configuration in created.items():
+        assert configuration["Runtime"] == "python3.13", name
+        assert configuration["Architectures"] == ["arm64"], name
+        assert configuration["CodeSha256"] == zip_sha256, name  # the zip, as Lambda received it
+        assert configuration["Handler"] == template["Resources"][name]["Properties"]["Handler"]
+    assert created["APIHandler"]["Handler"] == "app.app"
+
+
+def test_step_3_puts_the_zip_in_s3_and_the_template_points_at_it() -> None:
+    located = with_code_location(
+        json.loads((PACKAGE / "sam.json").read_text(encoding="utf-8")), "bucket", "packages/abc.zip"
+    )
+
+    code_uris = [p["CodeUri"] for p in functions(located).values()]
+    assert code_uris and all(uri == {"Bucket": "bucket", "Key": "packages/abc.zip"} for uri in code_uris)
+    with pytest.raises(ValueError, match="CodeUri"):
+        with_code_location(located, "bucket", "again.zip")  # already located: not a package template

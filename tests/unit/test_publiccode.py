@@ -59,6 +59,7 @@ def test_dependencies_follow_requirements_txt() -> None:
     for name, version in pinned.items():
         assert declared[name].get("version") == version, name
     assert declared["Chalice"]["version"] == chalice[1]
-    assert declared["Python"]["versionMin"] == re.search(
-        r'requires-python = ">=([\d.]+)', (ROOT / "pyproject.toml").read_text()
-    )[1]
+    assert (
+        declared["Python"]["versionMin"]
+        == re.search(r'requires-python = ">=([\d.]+)', (ROOT / "pyproject.toml").read_text())[1]
+    )
