@@ -37,10 +37,10 @@ python:
 	  exit 1; }
 	@$(PYTHON) -c '$(IS_PYTHON_VERSION)' || { echo "$(PYTHON) n'est pas Python $(PYTHON_VERSION) / is not Python $(PYTHON_VERSION)" >&2; exit 1; }
 
-# A venv made by another Python (a developer's old 3.11 one) is rebuilt, not kept: `stale` names FORCE
-# for such a venv, and `fresh-venv` removes it before `python -m venv` makes it again.
-stale = $(if $(wildcard $(1)/bin/python),$(if $(shell $(1)/bin/python -c '$(IS_PYTHON_VERSION)' 2>/dev/null && echo ok),,FORCE))
-fresh-venv = if test -x $(1)/bin/python && ! $(1)/bin/python -c '$(IS_PYTHON_VERSION)' 2>/dev/null; then \
+# A venv made by another Python (a developer's old 3.11 one, or one whose Python is gone) is rebuilt,
+# not kept: `stale` names FORCE for such a venv, and `fresh-venv` removes it before `python -m venv`.
+stale = $(if $(wildcard $(1)/pyvenv.cfg),$(if $(shell $(1)/bin/python -c '$(IS_PYTHON_VERSION)' 2>/dev/null && echo ok),,FORCE))
+fresh-venv = if test -e $(1)/pyvenv.cfg && ! $(1)/bin/python -c '$(IS_PYTHON_VERSION)' 2>/dev/null; then \
 	  echo "$(1) : pas Python $(PYTHON_VERSION), reconstruit / not Python $(PYTHON_VERSION), rebuilt"; rm -rf $(1); fi; \
 	test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
 FORCE:
