@@ -2,8 +2,9 @@
 
 from chalice import Chalice
 
+from chalicelib import context
 from chalicelib.api import auth, candidates, employers, offers, public, staff
-from chalicelib.api.routing import framework_error_in_api_format
+from chalicelib.api.http import framework_error_in_api_format
 from chalicelib.jobs import exports, matching
 from chalicelib.observability import flush_metrics, logger
 
@@ -12,12 +13,16 @@ app.api.binary_types = []  # JSON only: never base64-encode our responses
 
 
 @app.middleware("http")
-def correlate(event, get_response):
+def serve(event, get_response):
+    # `event` is this call's own Request; the views read it from `context.current_request()`.
     # API Gateway's request id ties a log line to one call; logs carry ids, never personal data.
-    context = event.context or {}
-    logger.set_correlation_id(context.get("requestId"))
-    response = framework_error_in_api_format(get_response(event))
-    logger.info("request", extra={"path": context.get("resourcePath"), "status": response.status_code})
+    request_context = event.context or {}
+    logger.set_correlation_id(request_context.get("requestId"))
+    with context.serving(event):
+        response = framework_error_in_api_format(get_response(event))
+    logger.info(
+        "request", extra={"path": request_context.get("resourcePath"), "status": response.status_code}
+    )
     flush_metrics()
     return response
 

@@ -6,7 +6,8 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import Access, Context, Reply, route
 from chalicelib.errors import ValidationFailed
-from chalicelib.schemas.auth import Accepted, MagicLinkRequest, SessionOut, SessionRequest
+from chalicelib.schemas.auth import MagicLinkRequest, SessionRequest, SessionView
+from chalicelib.schemas.common import Accepted
 from chalicelib.services import sessions
 
 bp = Blueprint(__name__)
@@ -41,13 +42,13 @@ def magic_link(ctx: Context) -> Accepted:
     access=Access.PUBLIC,
     summary="Échanger un lien de connexion contre une session",
     body=SessionRequest,
-    response=SessionOut,
+    response=SessionView,
     errors=(401,),
     tags=TAGS,
 )
 def open_session(ctx: Context) -> Reply:
     principal, cookie = sessions.open_session(ctx.body.token)
-    return Reply(SessionOut(role=principal.role, id=principal.id), cookies=[cookie])
+    return Reply(SessionView(role=principal.role, id=principal.id), cookies=[cookie])
 
 
 @route(bp, "/auth/logout", "POST", access=Access.PUBLIC, summary="Se déconnecter", status=204, tags=TAGS)
@@ -55,6 +56,6 @@ def logout(ctx: Context) -> Reply:
     return Reply(None, status=204, cookies=[sessions.close_session(ctx.principal)])
 
 
-@route(bp, "/auth/me", access=Access.SIGNED_IN, summary="Qui suis-je ?", response=SessionOut, tags=TAGS)
-def whoami(ctx: Context) -> SessionOut:
-    return SessionOut(role=ctx.principal.role, id=ctx.principal.id)
+@route(bp, "/auth/me", access=Access.SIGNED_IN, summary="Qui suis-je ?", response=SessionView, tags=TAGS)
+def whoami(ctx: Context) -> SessionView:
+    return SessionView(role=ctx.principal.role, id=ctx.principal.id)

@@ -4,26 +4,21 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.api.routing import Access, Context, Reply, route
+from chalicelib.api.routing import Access, Context, Reply, Role, route
 from chalicelib.schemas.candidates import (
-    CandidateCreated,
+    CandidateCreate,
     CandidateExport,
-    CandidateIn,
-    CandidateMatchOut,
-    CandidateOut,
-    CandidatePatch,
-    InterestIn,
+    CandidateUpdate,
+    CandidateView,
+    InterestRequest,
+    MatchForCandidate,
 )
+from chalicelib.schemas.common import Created
 from chalicelib.services import candidate_account, candidate_matches, register_candidate, sessions
-from chalicelib.services.idempotency import HEADER as IDEMPOTENCY_KEY
 
 bp = Blueprint(__name__)
 TAGS = ("Candidats",)
 EXPORT_FILENAME = "passerelle-mes-donnees.json"
-
-
-def _etag(profile: CandidateOut) -> dict[str, str]:
-    return {"ETag": f'"{profile.version}"'}
 
 
 @route(
@@ -32,43 +27,43 @@ def _etag(profile: CandidateOut) -> dict[str, str]:
     "POST",
     access=Access.PUBLIC,
     summary="S'inscrire comme candidat(e) (un lien de connexion est envoyé par e-mail)",
-    body=CandidateIn,
-    response=CandidateCreated,
+    body=CandidateCreate,
+    response=Created,
     status=201,
     errors=(409, 422),
     tags=TAGS,
 )
 def sign_up(ctx: Context) -> dict:
-    return register_candidate.register(ctx.body, ctx.header(IDEMPOTENCY_KEY))
+    return register_candidate.register(ctx.body, ctx.idempotency_key)
 
 
-@route(bp, "/candidates/me", access=Access.CANDIDATE, summary="Mon profil", response=CandidateOut, tags=TAGS)
+@route(bp, "/candidates/me", access=Role.CANDIDATE, summary="Mon profil", response=CandidateView, tags=TAGS)
 def get_me(ctx: Context) -> Reply:
     profile = candidate_account.get_profile(ctx.principal.id)
-    return Reply(profile, headers=_etag(profile))
+    return Reply.versioned(profile, profile.version)
 
 
 @route(
     bp,
     "/candidates/me",
     "PATCH",
-    access=Access.CANDIDATE,
+    access=Role.CANDIDATE,
     summary="Modifier mon profil (en-tête If-Match : la version lue)",
-    body=CandidatePatch,
-    response=CandidateOut,
+    body=CandidateUpdate,
+    response=CandidateView,
     errors=(404, 409),
     tags=TAGS,
 )
 def patch_me(ctx: Context) -> Reply:
-    profile = candidate_account.update_profile(ctx.principal.id, ctx.body, ctx.header("if-match"))
-    return Reply(profile, headers=_etag(profile))
+    profile = candidate_account.update_profile(ctx.principal.id, ctx.body, ctx.if_match())
+    return Reply.versioned(profile, profile.version)
 
 
 @route(
     bp,
     "/candidates/me",
     "DELETE",
-    access=Access.CANDIDATE,
+    access=Role.CANDIDATE,
     summary="Effacer mon compte et toutes les données qui en découlent",
     status=204,
     tags=TAGS,
@@ -81,7 +76,7 @@ def delete_me(ctx: Context) -> Reply:
 @route(
     bp,
     "/candidates/me/export",
-    access=Access.CANDIDATE,
+    access=Role.CANDIDATE,
     summary="Télécharger toutes mes données (RGPD)",
     response=CandidateExport,
     errors=(404,),
@@ -95,12 +90,12 @@ def export_me(ctx: Context) -> Reply:
 @route(
     bp,
     "/candidates/me/matches",
-    access=Access.CANDIDATE,
+    access=Role.CANDIDATE,
     summary="Mes offres correspondantes (ouvertes, les meilleures d'abord, 30 au plus)",
-    response=list[CandidateMatchOut],
+    response=list[MatchForCandidate],
     tags=TAGS,
 )
-def my_matches(ctx: Context) -> list[CandidateMatchOut]:
+def my_matches(ctx: Context) -> list[MatchForCandidate]:
     return candidate_matches.list_matches(ctx.principal.id)
 
 
@@ -108,12 +103,12 @@ def my_matches(ctx: Context) -> list[CandidateMatchOut]:
     bp,
     "/candidates/me/matches/{offer_id}",
     "POST",
-    access=Access.CANDIDATE,
+    access=Role.CANDIDATE,
     summary="Dire si une offre correspondante m'intéresse",
-    body=InterestIn,
-    response=CandidateMatchOut,
+    body=InterestRequest,
+    response=MatchForCandidate,
     errors=(404,),
     tags=TAGS,
 )
-def say_interest(ctx: Context, offer_id: str) -> CandidateMatchOut:
+def say_interest(ctx: Context, offer_id: str) -> MatchForCandidate:
     return candidate_matches.set_interest(ctx.principal.id, offer_id, ctx.body.interested)

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from chalice import Blueprint
 
-from chalicelib.api.routing import Access, Context, Reply, route
-from chalicelib.errors import ValidationFailed
-from chalicelib.schemas.employers import Created, EmployerCreate, EmployerOut, EmployerUpdate
-from chalicelib.schemas.offers import OwnOffers
+from chalicelib.api.routing import Access, Context, Reply, Role, route
+from chalicelib.schemas.common import Created
+from chalicelib.schemas.employers import EmployerCreate, EmployerUpdate, EmployerView
+from chalicelib.schemas.offers import OwnOfferPage
 from chalicelib.services import employer_account, register_employer, sessions
-from chalicelib.services.idempotency import HEADER as IDEMPOTENCY_KEY
 
 bp = Blueprint(__name__)
 TAGS = ("Employeurs",)
-IF_MATCH_REQUIRED = "En-tête If-Match obligatoire : la version lue (champ « version »)."
-IF_MATCH_INVALID = "En-tête If-Match invalide : un numéro de version est attendu."
-_VERSION = re.compile(r'^(?:W/)?"?([0-9]{1,9})"?$')
-
-
-def if_match_version(ctx: Context) -> int:
-    """The version the client read, from `If-Match: 3` (or an ETag `"3"`)."""
-    value = (ctx.header("if-match") or "").strip()
-    if not value:
-        raise ValidationFailed(IF_MATCH_REQUIRED, {"If-Match": IF_MATCH_REQUIRED})
-    found = _VERSION.match(value)
-    if not found:
-        raise ValidationFailed(IF_MATCH_INVALID, {"If-Match": IF_MATCH_INVALID})
-    return int(found.group(1))
-
-
-def etag(version: int) -> dict[str, str]:
-    return {"ETag": f'"{version}"'}
 
 
 @route(
@@ -48,44 +27,44 @@ def etag(version: int) -> dict[str, str]:
     tags=TAGS,
 )
 def sign_up(ctx: Context) -> dict:
-    return register_employer.register(ctx.body, ctx.header(IDEMPOTENCY_KEY))
+    return register_employer.register(ctx.body, ctx.idempotency_key)
 
 
 @route(
     bp,
     "/employers/me",
-    access=Access.EMPLOYER,
+    access=Role.EMPLOYER,
     summary="Mon compte employeur",
-    response=EmployerOut,
+    response=EmployerView,
     errors=(404,),
     tags=TAGS,
 )
 def get_me(ctx: Context) -> Reply:
     profile = employer_account.get_profile(ctx.principal.id)
-    return Reply(profile, headers=etag(profile.version))
+    return Reply.versioned(profile, profile.version)
 
 
 @route(
     bp,
     "/employers/me",
     "PATCH",
-    access=Access.EMPLOYER,
+    access=Role.EMPLOYER,
     summary="Modifier mon compte employeur (en-tête If-Match : la version lue)",
     body=EmployerUpdate,
-    response=EmployerOut,
+    response=EmployerView,
     errors=(404, 409),
     tags=TAGS,
 )
 def patch_me(ctx: Context) -> Reply:
-    profile = employer_account.update_profile(ctx.principal.id, ctx.body, if_match_version(ctx))
-    return Reply(profile, headers=etag(profile.version))
+    profile = employer_account.update_profile(ctx.principal.id, ctx.body, ctx.if_match())
+    return Reply.versioned(profile, profile.version)
 
 
 @route(
     bp,
     "/employers/me",
     "DELETE",
-    access=Access.EMPLOYER,
+    access=Role.EMPLOYER,
     summary="Effacer mon compte (les offres sont clôturées)",
     status=204,
     tags=TAGS,
@@ -98,10 +77,10 @@ def delete_me(ctx: Context) -> Reply:
 @route(
     bp,
     "/employers/me/offers",
-    access=Access.EMPLOYER,
+    access=Role.EMPLOYER,
     summary="Mes offres, avec le nombre de correspondances et le taux de réponse",
-    response=OwnOffers,
+    response=OwnOfferPage,
     tags=TAGS,
 )
-def my_offers(ctx: Context) -> OwnOffers:
+def my_offers(ctx: Context) -> OwnOfferPage:
     return employer_account.own_offers(ctx.principal.id)

@@ -4,37 +4,34 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.api.employers import etag, if_match_version
-from chalicelib.api.routing import Access, Context, Reply, route
-from chalicelib.domain.calendar import paris_today
-from chalicelib.schemas.employers import Created
+from chalicelib.api.routing import Access, Context, Reply, Role, route
+from chalicelib.schemas.common import Created
 from chalicelib.schemas.offers import (
-    CandidateMatchOut,
+    MatchForEmployer,
     OfferCreate,
     OfferListQuery,
-    OfferOwnerView,
     OfferPage,
     OfferPublic,
     OfferUpdate,
+    OfferView,
     OutcomeRequest,
 )
 from chalicelib.services import browse_offers, offer_matches, submit_offer
-from chalicelib.services.idempotency import HEADER as IDEMPOTENCY_KEY
 
 bp = Blueprint(__name__)
 TAGS = ("Offres",)
 
 
 def _owner_reply(employer_id: str, record) -> Reply:
-    view = browse_offers.owner_views(employer_id, [record], paris_today())[0]
-    return Reply(view, headers=etag(view.version))
+    view = browse_offers.owner_view_of(employer_id, record)
+    return Reply.versioned(view, view.version)
 
 
 @route(
     bp,
     "/offers",
     "POST",
-    access=Access.EMPLOYER,
+    access=Role.EMPLOYER,
     summary="Publier une offre",
     body=OfferCreate,
     response=Created,
@@ -43,7 +40,7 @@ def _owner_reply(employer_id: str, record) -> Reply:
     tags=TAGS,
 )
 def submit(ctx: Context) -> dict:
-    return submit_offer.submit(ctx.principal.id, ctx.body, ctx.header(IDEMPOTENCY_KEY))
+    return submit_offer.submit(ctx.principal.id, ctx.body, ctx.idempotency_key)
 
 
 @route(
@@ -64,31 +61,32 @@ def list_offers(ctx: Context) -> OfferPage:
     "/offers/{offer_id}",
     access=Access.PUBLIC,
     summary="Une offre (vue publique ; son employeur voit aussi l'état, la version et les compteurs)",
-    response=OfferPublic | OfferOwnerView,
+    response=OfferPublic | OfferView,
     errors=(404,),
     tags=TAGS,
 )
 def get_offer(ctx: Context, offer_id: str) -> Reply:
     principal = ctx.principal
-    viewer = principal.id if principal is not None and principal.role == "employer" else None
+    viewer = principal.id if principal is not None and principal.role is Role.EMPLOYER else None
     view = browse_offers.view_offer(offer_id, viewer)
-    headers = etag(view.version) if isinstance(view, OfferOwnerView) else {}
-    return Reply(view, headers=headers)
+    if isinstance(view, OfferView):
+        return Reply.versioned(view, view.version)
+    return Reply(view)
 
 
 @route(
     bp,
     "/offers/{offer_id}",
     "PATCH",
-    access=Access.EMPLOYER,
+    access=Role.EMPLOYER,
     summary="Modifier mon offre (en-tête If-Match : la version lue)",
     body=OfferUpdate,
-    response=OfferOwnerView,
+    response=OfferView,
     errors=(404, 409),
     tags=TAGS,
 )
 def patch_offer(ctx: Context, offer_id: str) -> Reply:
-    version = if_match_version(ctx)
+    version = ctx.if_match()
     record = submit_offer.edit(ctx.principal.id, offer_id, ctx.body, version)
     return _owner_reply(ctx.principal.id, record)
 
@@ -97,9 +95,9 @@ def patch_offer(ctx: Context, offer_id: str) -> Reply:
     bp,
     "/offers/{offer_id}/close",
     "POST",
-    access=Access.EMPLOYER,
+    access=Role.EMPLOYER,
     summary="Clôturer mon offre (elle n'est plus publiée ni proposée)",
-    response=OfferOwnerView,
+    response=OfferView,
     errors=(404, 409),
     tags=TAGS,
 )
@@ -111,9 +109,9 @@ def close_offer(ctx: Context, offer_id: str) -> Reply:
 @route(
     bp,
     "/offers/{offer_id}/matches",
-    access=Access.EMPLOYER,
+    access=Role.EMPLOYER,
     summary="Candidats correspondant à mon offre (ceux qui acceptent d'être contactés), les meilleurs d'abord",
-    response=list[CandidateMatchOut],
+    response=list[MatchForEmployer],
     errors=(404,),
     tags=TAGS,
 )
@@ -127,10 +125,10 @@ def offer_candidates(ctx: Context, offer_id: str) -> list[dict]:
     bp,
     "/offers/{offer_id}/matches/{candidate_id}",
     "POST",
-    access=Access.EMPLOYER,
+    access=Role.EMPLOYER,
     summary="Enregistrer la suite donnée à un candidat (contacté, entretien, recruté, non retenu)",
     body=OutcomeRequest,
-    response=CandidateMatchOut,
+    response=MatchForEmployer,
     errors=(404,),
     tags=TAGS,
 )

@@ -9,12 +9,12 @@ from chalice import Blueprint
 from chalicelib.api.routing import Access, Context, route
 from chalicelib.errors import NotFound
 from chalicelib.schemas.referentials import (
-    BassinOut,
-    CertificationPublic,
-    CommuneOut,
-    CompetenceOut,
-    Health,
-    MetierOut,
+    BassinView,
+    CertificationView,
+    CommuneView,
+    CompetenceView,
+    HealthView,
+    MetierView,
     SearchQuery,
 )
 
@@ -28,19 +28,19 @@ def _referentials():
     return get_referentials()
 
 
-def commune_out(commune, refs) -> CommuneOut:
+def commune_out(commune, refs) -> CommuneView:
     bassin = refs.bassins[commune.bassin_code]
-    return CommuneOut(
+    return CommuneView(
         code_insee=commune.code_insee,
         name=commune.name,
         postal_codes=list(commune.postal_codes),
-        bassin=BassinOut(code=bassin.code, label=bassin.label),
+        bassin=BassinView(code=bassin.code, label=bassin.label),
     )
 
 
-@route(bp, "/health", access=Access.PUBLIC, summary="État du service", response=Health, tags=("Service",))
-def health(ctx: Context) -> Health:
-    return Health(status="ok")
+@route(bp, "/health", access=Access.PUBLIC, summary="État du service", response=HealthView, tags=("Service",))
+def health(ctx: Context) -> HealthView:
+    return HealthView(status="ok")
 
 
 @route(
@@ -49,11 +49,11 @@ def health(ctx: Context) -> Health:
     access=Access.PUBLIC,
     summary="Recherche de communes du Grand Est (nom ou code postal)",
     query=SearchQuery,
-    response=list[CommuneOut],
+    response=list[CommuneView],
     errors=(400,),
     tags=TAGS,
 )
-def search_communes(ctx: Context) -> list[CommuneOut]:
+def search_communes(ctx: Context) -> list[CommuneView]:
     refs = _referentials()
     return [commune_out(c, refs) for c in refs.search_communes(ctx.query.q, ctx.query.limit)]
 
@@ -64,14 +64,15 @@ def search_communes(ctx: Context) -> list[CommuneOut]:
     access=Access.PUBLIC,
     summary="Recherche de métiers ROME (libellés et appellations)",
     query=SearchQuery,
-    response=list[MetierOut],
+    response=list[MetierView],
     errors=(400,),
     tags=TAGS,
 )
-def search_metiers(ctx: Context) -> list[MetierOut]:
+def search_metiers(ctx: Context) -> list[MetierView]:
     hits = _referentials().search_metiers(ctx.query.q, ctx.query.limit)
     return [
-        MetierOut(code_rome=h.metier.code_rome, label=h.metier.label, appellation=h.appellation) for h in hits
+        MetierView(code_rome=h.metier.code_rome, label=h.metier.label, appellation=h.appellation)
+        for h in hits
     ]
 
 
@@ -80,16 +81,17 @@ def search_metiers(ctx: Context) -> list[MetierOut]:
     "/referentials/metiers/{code_rome}/competences",
     access=Access.PUBLIC,
     summary="Compétences d'une fiche métier ROME",
-    response=list[CompetenceOut],
+    response=list[CompetenceView],
     errors=(404,),
     tags=TAGS,
 )
-def metier_competences(ctx: Context, code_rome: str) -> list[CompetenceOut]:
+def metier_competences(ctx: Context, code_rome: str) -> list[CompetenceView]:
     refs = _referentials()
     if code_rome.upper() not in refs.metiers:
         raise NotFound("Métier ROME inconnu.", {"code_rome": "Ce code ROME n'existe pas."})
     return [
-        CompetenceOut(code=c.code, label=c.label, kind=c.kind) for c in refs.competences_of(code_rome.upper())
+        CompetenceView(code=c.code, label=c.label, kind=c.kind)
+        for c in refs.competences_of(code_rome.upper())
     ]
 
 
@@ -99,16 +101,16 @@ def metier_competences(ctx: Context, code_rome: str) -> list[CompetenceOut]:
     access=Access.PUBLIC,
     summary="Recherche de certifications (diplômes, titres, CQP) par intitulé ou code RNCP / Certif Info",
     query=SearchQuery,
-    response=list[CertificationPublic],
+    response=list[CertificationView],
     errors=(400,),
     tags=TAGS,
 )
-def search_certifications(ctx: Context) -> list[CertificationPublic]:
+def search_certifications(ctx: Context) -> list[CertificationView]:
     # Imported here: the catalogue is read on the first search, not at every cold start.
     from chalicelib.domain.certifications import get_catalogue
 
     hits = get_catalogue().search(ctx.query.q, ctx.query.limit)
-    return [CertificationPublic(**{**asdict(c), "code_rome": list(c.code_rome)}) for c in hits]
+    return [CertificationView(**{**asdict(c), "code_rome": list(c.code_rome)}) for c in hits]
 
 
 @route(
@@ -116,13 +118,13 @@ def search_certifications(ctx: Context) -> list[CertificationPublic]:
     "/referentials/bassins",
     access=Access.PUBLIC,
     summary="Les 27 bassins d'emploi (zones d'emploi INSEE 2020) du Grand Est",
-    response=list[BassinOut],
+    response=list[BassinView],
     tags=TAGS,
 )
-def list_bassins(ctx: Context) -> list[BassinOut]:
+def list_bassins(ctx: Context) -> list[BassinView]:
     refs = _referentials()
     return [
-        BassinOut(code=b.code, label=b.label) for b in sorted(refs.bassins.values(), key=lambda b: b.code)
+        BassinView(code=b.code, label=b.label) for b in sorted(refs.bassins.values(), key=lambda b: b.code)
     ]
 
 

@@ -2,45 +2,29 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
-
 from chalice import Blueprint
 
-from chalicelib.api.routing import Access, Context, route
-from chalicelib.errors import NotFound, ValidationFailed
-from chalicelib.schemas.staff import (
-    ExportLogEntry,
-    ExportLogPage,
-    ExportLogQuery,
-    ExportOut,
-    ExportRequest,
-    Queued,
-    RunListQuery,
-    RunOut,
-    StatsOut,
-    StatsQuery,
-)
-from chalicelib.services.idempotency import HEADER as IDEMPOTENCY_KEY
+from chalicelib.api.routing import Context, Role, route
+from chalicelib.schemas.common import Queued
+from chalicelib.schemas.exports import ExportLogPage, ExportLogQuery, ExportRequest, ExportView
+from chalicelib.schemas.runs import RunListQuery, RunView
+from chalicelib.schemas.stats import StatsQuery, StatsView
 
 bp = Blueprint(__name__)
 TAGS = ("Agents de la Région",)
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_LOG_CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.+Z-]{8,40}#[A-Za-z0-9_-]{1,64}$")
-BAD_CURSOR = "Curseur de page invalide : repartez de la première page."
+# The services are imported in the views: the matching's (numpy) is not paid by the other routes.
 
 
 @route(
     bp,
     "/staff/stats",
-    access=Access.STAFF,
+    access=Role.STAFF,
     summary="Chiffres par bassin d'emploi et pour la région, sur une période (mois entiers)",
     query=StatsQuery,
-    response=StatsOut,
+    response=StatsView,
     tags=TAGS,
 )
-def staff_stats(ctx: Context) -> StatsOut:
+def staff_stats(ctx: Context) -> StatsView:
     from chalicelib.services.staff_stats import get_stats
 
     return get_stats(ctx.query)
@@ -51,7 +35,7 @@ def staff_stats(ctx: Context) -> StatsOut:
     bp,
     "/staff/matching-runs",
     "POST",
-    access=Access.STAFF,
+    access=Role.STAFF,
     summary="Lancer un appariement de toute la région maintenant",
     response=Queued,
     status=202,
@@ -59,44 +43,39 @@ def staff_stats(ctx: Context) -> StatsOut:
     tags=TAGS,
 )
 def start_matching_run(ctx: Context) -> dict:
-    from chalicelib.jobs.matching import start_run
-    from chalicelib.services.idempotency import run_idempotent
+    from chalicelib.services.matching_runs import start_run_for_staff
 
-    scope = f"POST /staff/matching-runs:{ctx.principal.id}"
-    return run_idempotent(scope, ctx.header(IDEMPOTENCY_KEY), {}, lambda: {"id": start_run("staff")})
+    return start_run_for_staff(ctx.principal.id, ctx.idempotency_key)
 
 
 @route(
     bp,
     "/staff/matching-runs",
-    access=Access.STAFF,
+    access=Role.STAFF,
     summary="Derniers appariements, du plus récent au plus ancien",
     query=RunListQuery,
-    response=list[RunOut],
+    response=list[RunView],
     tags=TAGS,
 )
-def list_matching_runs(ctx: Context) -> list[RunOut]:
-    from chalicelib.repositories import runs
+def list_matching_runs(ctx: Context) -> list[RunView]:
+    from chalicelib.services.matching_runs import recent_runs
 
-    return [RunOut.from_run(run) for run in runs.recent(ctx.query.limit)]
+    return recent_runs(ctx.query.limit)
 
 
 @route(
     bp,
     "/staff/matching-runs/{run_id}",
-    access=Access.STAFF,
+    access=Role.STAFF,
     summary="Avancement d'un appariement (bassins traités) et ses compteurs",
-    response=RunOut,
+    response=RunView,
     errors=(404,),
     tags=TAGS,
 )
-def get_matching_run(ctx: Context, run_id: str) -> RunOut:
-    from chalicelib.repositories import runs
+def get_matching_run(ctx: Context, run_id: str) -> RunView:
+    from chalicelib.services.matching_runs import get_run
 
-    run = runs.get(run_id) if _ID.fullmatch(run_id) else None
-    if run is None:
-        raise NotFound("Appariement introuvable.")
-    return RunOut.from_run(run)
+    return get_run(run_id)
 
 
 # --- exports --------------------------------------------------------------------------------
@@ -104,7 +83,7 @@ def get_matching_run(ctx: Context, run_id: str) -> RunOut:
     bp,
     "/staff/exports",
     "POST",
-    access=Access.STAFF,
+    access=Role.STAFF,
     summary="Demander un export (produit en arrière-plan ; suivre son état avec GET /staff/exports/{id})",
     body=ExportRequest,
     response=Queued,
@@ -113,58 +92,36 @@ def get_matching_run(ctx: Context, run_id: str) -> RunOut:
     tags=TAGS,
 )
 def request_export(ctx: Context) -> dict:
-    from chalicelib.services.build_export import request_export
+    from chalicelib.services.export_requests import request_export
 
-    return request_export(ctx.principal.id, ctx.body, ctx.header(IDEMPOTENCY_KEY))
+    return request_export(ctx.principal.id, ctx.body, ctx.idempotency_key)
 
 
 @route(
     bp,
     "/staff/exports/{export_id}",
-    access=Access.STAFF,
+    access=Role.STAFF,
     summary="État d'un export ; une fois prêt, un lien de téléchargement signé (15 min) à chaque lecture",
-    response=ExportOut,
+    response=ExportView,
     errors=(404,),
     tags=TAGS,
 )
-def get_export(ctx: Context, export_id: str) -> ExportOut:
-    from chalicelib.services.build_export import export_view
+def get_export(ctx: Context, export_id: str) -> ExportView:
+    from chalicelib.services.export_requests import export_view
 
     return export_view(export_id)
-
-
-def _encode(cursor: str | None) -> str | None:
-    return base64.urlsafe_b64encode(cursor.encode()).decode().rstrip("=") if cursor else None
-
-
-def _decode(cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ValidationFailed(BAD_CURSOR, {"next": BAD_CURSOR}) from exc
-    if not _LOG_CURSOR.fullmatch(text):
-        raise ValidationFailed(BAD_CURSOR, {"next": BAD_CURSOR})
-    return text
 
 
 @route(
     bp,
     "/staff/exports",
-    access=Access.STAFF,
+    access=Role.STAFF,
     summary="Journal des exports (qui, quoi, quand, combien de lignes), du plus récent au plus ancien",
     query=ExportLogQuery,
     response=ExportLogPage,
     tags=TAGS,
 )
 def export_log(ctx: Context) -> ExportLogPage:
-    from chalicelib.repositories import exports
+    from chalicelib.services.export_requests import export_log
 
-    query = ctx.query
-    staff_id = ctx.principal.id if query.mine else None
-    records, last = exports.page(query.limit, _decode(query.next), staff_id)
-    items = [
-        ExportLogEntry.model_validate(r.model_dump(include=set(ExportLogEntry.model_fields))) for r in records
-    ]
-    return ExportLogPage(items=items, next=_encode(last))
+    return export_log(ctx.query, ctx.principal.id)

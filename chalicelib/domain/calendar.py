@@ -1,7 +1,7 @@
-"""Calendar rules shared by offers and their listing: the service's "today" is Paris's.
+"""Calendar rules: the service's "today" is Paris's; when something happened is UTC.
 
-Pure apart from reading the clock in `paris_today`, which callers can replace by passing
-their own date.
+Pure apart from reading the clock in `paris_today` and `utc_timestamp`, which callers can
+replace by passing their own date or moment.
 """
 
 from __future__ import annotations
@@ -20,18 +20,26 @@ def paris_today() -> date:
     return datetime.now(_PARIS).date()
 
 
-def one_year_after(day: date) -> date:
-    """Same day next year; 29 February becomes 28 February."""
+def add_years(day: date, years: int) -> date:
+    """Same day `years` later (or earlier); 29 February becomes 28 February."""
     try:
-        return day.replace(year=day.year + 1)
+        return day.replace(year=day.year + years)
     except ValueError:
-        return day.replace(year=day.year + 1, day=28)
+        return day.replace(year=day.year + years, day=28)
 
 
 def days_after(day: date, days: int) -> date:
     return day + timedelta(days=days)
 
 
-def utc_timestamp() -> str:
-    """When something was recorded: ISO 8601 in UTC, to the millisecond (sorts as text)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+def french_date(day: date) -> str:
+    """A date as people read it in messages: 15/06/2025."""
+    return day.strftime("%d/%m/%Y")
+
+
+def utc_timestamp(now: datetime | None = None) -> str:
+    """When something was recorded: ISO 8601 in UTC, to the millisecond (sorts as text).
+
+    The one format of every `*_at` field; `now` replaces the clock (tests, a job's own start).
+    """
+    return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="milliseconds")

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from chalicelib.config import get_settings
 from chalicelib.observability import logger, metrics
-from chalicelib.schemas.staff import ExportMessage
+from chalicelib.schemas.messages import ExportMessage
 
 bp = Blueprint(__name__)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from chalicelib.repositories import keys
-from chalicelib.repositories.db import Key, data_table, is_conditional_failure, query_all
+from chalicelib.repositories import db, keys
+from chalicelib.repositories.db import Key, data_table, query_all
 
 
 def put_token(token_hash: str, owner_id: str, role: str, expires_at: int) -> None:
@@ -15,7 +15,7 @@ def put_token(token_hash: str, owner_id: str, role: str, expires_at: int) -> Non
             "expires_at": expires_at,
             "ttl": expires_at + 3600,
             "GSI1PK": keys.owner_gsi1(owner_id),
-            "GSI1SK": f"TOKEN#{token_hash}",
+            "GSI1SK": keys.owner_token_sort(token_hash),
         },
         ConditionExpression="attribute_not_exists(PK)",
     )
@@ -23,18 +23,14 @@ def put_token(token_hash: str, owner_id: str, role: str, expires_at: int) -> Non
 
 def consume_token(token_hash: str, now: int) -> dict | None:
     """Delete-if-valid in one conditional write: two concurrent uses cannot both win."""
-    try:
-        response = data_table().delete_item(
-            Key=keys.token(token_hash),
-            ConditionExpression="attribute_exists(PK) AND expires_at > :now",
-            ExpressionAttributeValues={":now": now},
-            ReturnValues="ALL_OLD",
-        )
-    except Exception as exc:
-        if is_conditional_failure(exc):
-            return None
-        raise
-    return response.get("Attributes")
+    answer = db.conditional(
+        data_table().delete_item,
+        Key=keys.token(token_hash),
+        ConditionExpression="attribute_exists(PK) AND expires_at > :now",
+        ExpressionAttributeValues={":now": now},
+        ReturnValues="ALL_OLD",
+    )
+    return answer.get("Attributes") if answer is not None else None
 
 
 def put_session(session_hash: str, owner_id: str, role: str, expires_at: int) -> None:
@@ -46,7 +42,7 @@ def put_session(session_hash: str, owner_id: str, role: str, expires_at: int) ->
             "expires_at": expires_at,
             "ttl": expires_at,
             "GSI1PK": keys.owner_gsi1(owner_id),
-            "GSI1SK": f"SESSION#{session_hash}",
+            "GSI1SK": keys.owner_session_sort(session_hash),
         }
     )
 
@@ -67,11 +63,7 @@ def owner_items(owner_id: str) -> list[dict]:
 
 
 def delete_owner_items(owner_id: str) -> int:
-    items = owner_items(owner_id)
-    with data_table().batch_writer() as batch:
-        for item in items:
-            batch.delete_item(Key={"PK": item["PK"], "SK": item["SK"]})
-    return len(items)
+    return db.delete_all(owner_items(owner_id))
 
 
 def hit_rate_counter(kind: str, subject_hash: str, window: str, expires_at: int) -> int:

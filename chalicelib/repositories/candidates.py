@@ -13,20 +13,14 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib import aws
-from chalicelib.config import get_settings
-from chalicelib.errors import Conflict
-from chalicelib.repositories import accounts, keys
-from chalicelib.repositories.db import Key, data_table, is_conditional_failure, query_all
-from chalicelib.repositories.db import plain as _plain
-from chalicelib.schemas.candidates import CandidateRecord, add_years
+from chalicelib.context import Role
+from chalicelib.domain.calendar import add_years
+from chalicelib.repositories import accounts, db, keys
+from chalicelib.repositories.db import Key, data_table, query_all
+from chalicelib.schemas.candidates_store import CandidateRecord
 
-ROLE = "candidate"
 RETENTION_YEARS = 2  # 24 months without activity, then erased (TTL)
 WARNING_DAYS = 30
-STALE = (
-    "Votre profil a été modifié entre-temps (dans un autre onglet ?) : rechargez la page puis recommencez."
-)
 
 
 def expiry_of(last_active_at: str) -> datetime:
@@ -61,12 +55,12 @@ def candidate_item(record: CandidateRecord) -> dict[str, Any]:
 
 
 def record_from_item(item: dict[str, Any]) -> CandidateRecord:
-    return CandidateRecord.model_validate(_plain(item))
+    return CandidateRecord.model_validate(db.plain(item))
 
 
 def create(record: CandidateRecord) -> None:
     """Profile and e-mail uniqueness item in one transaction; a taken address → Conflict (409)."""
-    accounts.create_with_unique_email(record.email, record.id, ROLE, candidate_item(record))
+    accounts.create_with_unique_email(record.email, record.id, Role.CANDIDATE, candidate_item(record))
 
 
 def get(candidate_id: str) -> CandidateRecord | None:
@@ -75,24 +69,8 @@ def get(candidate_id: str) -> CandidateRecord | None:
 
 
 def get_many(candidate_ids: Iterable[str]) -> dict[str, CandidateRecord]:
-    """BatchGetItem by 100, unprocessed keys retried."""
-    from boto3.dynamodb.types import TypeDeserializer
-
-    deserialize = TypeDeserializer().deserialize
-    ids = sorted(set(candidate_ids))
-    client = aws.client("dynamodb")
-    table = get_settings().table
-    found: dict[str, CandidateRecord] = {}
-    for start in range(0, len(ids), 100):
-        batch = [{k: {"S": v} for k, v in keys.candidate(i).items()} for i in ids[start : start + 100]]
-        request: dict[str, Any] = {table: {"Keys": batch}}
-        while request:
-            response = client.batch_get_item(RequestItems=request)
-            for raw in response.get("Responses", {}).get(table, []):
-                record = record_from_item({k: deserialize(v) for k, v in raw.items()})
-                found[record.id] = record
-            request = response.get("UnprocessedKeys") or {}
-    return found
+    records = (record_from_item(i) for i in db.batch_get(keys.candidate(i) for i in candidate_ids))
+    return {r.id: r for r in records}
 
 
 def list_matchable_in_bassin(bassin: str) -> list[CandidateRecord]:
@@ -111,40 +89,27 @@ def iter_all_in_bassin(bassin: str) -> Iterator[CandidateRecord]:
 
 
 def save(record: CandidateRecord, expected_version: int) -> None:
-    """Optimistic concurrency: written only if the stored version is still `expected_version`."""
-    try:
-        data_table().put_item(
-            Item=candidate_item(record),
-            ConditionExpression="attribute_exists(PK) AND version = :expected",
-            ExpressionAttributeValues={":expected": expected_version},
-        )
-    except Exception as exc:
-        if is_conditional_failure(exc):
-            raise Conflict(STALE, {"If-Match": "Version périmée : rechargez le profil."}) from exc
-        raise
+    """Written only if the stored version is still `expected_version`; StaleVersion otherwise."""
+    db.put_versioned(candidate_item(record), expected_version)
 
 
 def touch(candidate_id: str, now: str) -> bool:
     """Records activity (pushes back the expiry) without changing the profile's version."""
     retention = _retention_keys(candidate_id, now)
-    try:
-        data_table().update_item(
-            Key=keys.candidate(candidate_id),
-            UpdateExpression="SET last_active_at = :now, #ttl = :ttl, GSI3PK = :warn, GSI3SK = :sk",
-            ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeNames={"#ttl": "ttl"},
-            ExpressionAttributeValues={
-                ":now": now,
-                ":ttl": retention["ttl"],
-                ":warn": retention["GSI3PK"],
-                ":sk": retention["GSI3SK"],
-            },
-        )
-    except Exception as exc:
-        if is_conditional_failure(exc):
-            return False
-        raise
-    return True
+    answer = db.conditional(
+        data_table().update_item,
+        Key=keys.candidate(candidate_id),
+        UpdateExpression="SET last_active_at = :now, #ttl = :ttl, GSI3PK = :warn, GSI3SK = :sk",
+        ConditionExpression="attribute_exists(PK)",
+        ExpressionAttributeNames={"#ttl": "ttl"},
+        ExpressionAttributeValues={
+            ":now": now,
+            ":ttl": retention["ttl"],
+            ":warn": retention["GSI3PK"],
+            ":sk": retention["GSI3SK"],
+        },
+    )
+    return answer is not None
 
 
 def delete(record: CandidateRecord) -> None:
@@ -155,15 +120,12 @@ def delete(record: CandidateRecord) -> None:
 
 def delete_digests(candidate_id: str) -> int:
     """The once-a-day digest markers (DIGEST#<id>) carry the id: erased with the account."""
-    items = list(query_all(KeyConditionExpression=Key("PK").eq(keys.digest_pk(candidate_id))))
-    with data_table().batch_writer() as batch:
-        for item in items:
-            batch.delete_item(Key={"PK": item["PK"], "SK": item["SK"]})
-    return len(items)
+    return db.delete_all(list(query_all(KeyConditionExpression=Key("PK").eq(keys.digest_pk(candidate_id)))))
 
 
-def forget_signup_request(record_key: str) -> None:
-    """Deletes the sign-up's idempotency record (Powertools' table, key `id`): it holds the new id."""
-    aws.client("dynamodb").delete_item(
-        TableName=get_settings().idempotency_table, Key={"id": {"S": record_key}}
+def due_for_expiry_warning(day: str) -> list[CandidateRecord]:
+    """Candidates whose inactivity warning falls on `day` (sparse GSI3)."""
+    items = query_all(
+        IndexName="GSI3", KeyConditionExpression=Key("GSI3PK").eq(keys.expiry_warning_gsi3(day))
     )
+    return [record_from_item(i) for i in items]

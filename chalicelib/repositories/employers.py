@@ -7,17 +7,12 @@ updated with an optimistic version check.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
-from chalicelib.errors import Conflict
-from chalicelib.repositories import accounts, keys
-from chalicelib.repositories.db import data_table, is_conditional_failure
-from chalicelib.repositories.offers import batch_get_items
-from chalicelib.schemas.employers import EmployerRecord
-
-ROLE = "employer"
-STALE = "Votre profil a été modifié entre-temps : rechargez-le avant de l'enregistrer."
+from chalicelib.context import Role
+from chalicelib.repositories import accounts, db, keys
+from chalicelib.repositories.db import data_table
+from chalicelib.schemas.employers_store import EmployerRecord
 
 
 def employer_item(record: EmployerRecord) -> dict[str, Any]:
@@ -26,14 +21,12 @@ def employer_item(record: EmployerRecord) -> dict[str, Any]:
 
 
 def _record(item: dict[str, Any]) -> EmployerRecord:
-    return EmployerRecord.model_validate(
-        {k: int(v) if isinstance(v, Decimal) else v for k, v in item.items()}
-    )
+    return EmployerRecord.model_validate(db.plain(item))
 
 
 def create(record: EmployerRecord) -> None:
     """Profile and e-mail claim in one transaction: an address already in use → Conflict (409)."""
-    accounts.create_with_unique_email(record.email, record.id, ROLE, employer_item(record))
+    accounts.create_with_unique_email(record.email, record.id, Role.EMPLOYER, employer_item(record))
 
 
 def get(employer_id: str) -> EmployerRecord | None:
@@ -42,21 +35,13 @@ def get(employer_id: str) -> EmployerRecord | None:
 
 
 def get_many(employer_ids: Iterable[str]) -> dict[str, EmployerRecord]:
-    items = batch_get_items(keys.employer(i) for i in employer_ids)
+    items = db.batch_get(keys.employer(i) for i in employer_ids)
     return {r.id: r for r in (_record(i) for i in items if i.get("kind") == "employer")}
 
 
 def save(record: EmployerRecord, expected_version: int) -> None:
-    try:
-        data_table().put_item(
-            Item=employer_item(record),
-            ConditionExpression="attribute_exists(PK) AND version = :expected",
-            ExpressionAttributeValues={":expected": expected_version},
-        )
-    except Exception as exc:
-        if is_conditional_failure(exc):
-            raise Conflict(STALE) from exc
-        raise
+    """Written only if the stored version is still `expected_version`; StaleVersion otherwise."""
+    db.put_versioned(employer_item(record), expected_version)
 
 
 def delete(record: EmployerRecord) -> None:

@@ -8,16 +8,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from chalicelib.repositories import keys
-from chalicelib.repositories.db import Attr, Key, data_table, is_conditional_failure
-from chalicelib.repositories.db import plain as _plain
-from chalicelib.schemas.staff import ExportRecord
+from chalicelib.repositories import db, keys
+from chalicelib.repositories.db import Attr, Key, data_table
+from chalicelib.schemas.exports_store import ExportRecord
 
 RETENTION_S = 366 * 24 * 3600
 
 
 def _record(item: dict[str, Any]) -> ExportRecord:
-    return ExportRecord.model_validate(_plain(item))
+    return ExportRecord.model_validate(db.plain(item))
 
 
 def create(record: ExportRecord) -> None:
@@ -31,7 +30,8 @@ def create(record: ExportRecord) -> None:
         "GSI1SK": keys.staff_export_sort(record.created_at, record.id),
         "ttl": int(time.time()) + RETENTION_S,
     }
-    data_table().put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
+    if not db.put_new(item):
+        raise ValueError(f"export {record.id} already exists")
 
 
 def _from_item(item: dict[str, Any]) -> ExportRecord:
@@ -53,13 +53,7 @@ def _update(export_id: str, sets: dict[str, Any], condition: str | None = None, 
         "ExpressionAttributeValues": {**{f":{k}": v for k, v in sets.items()}, **values},
     }
     kwargs["ConditionExpression"] = "attribute_exists(PK)" + (f" AND ({condition})" if condition else "")
-    try:
-        data_table().update_item(**kwargs)
-    except Exception as exc:
-        if is_conditional_failure(exc):
-            return False
-        raise
-    return True
+    return db.conditional(data_table().update_item, **kwargs) is not None
 
 
 def start(export_id: str, now: str) -> bool:
@@ -96,9 +90,9 @@ def fail(export_id: str, error: str, now: str) -> None:
 
 
 def page(
-    limit: int, after: str | None = None, staff_id: str | None = None
-) -> tuple[list[ExportRecord], str | None]:
-    """One page of the audit log, newest first; `after` is the GSI1SK of the last entry seen."""
+    limit: int, start_key: dict[str, Any] | None = None, staff_id: str | None = None
+) -> tuple[list[ExportRecord], dict[str, Any] | None]:
+    """One page of the audit log, newest first, and the key to continue from (None at the end)."""
     kwargs: dict[str, Any] = {
         "IndexName": "GSI1",
         "KeyConditionExpression": Key("GSI1PK").eq(keys.STAFF_EXPORTS_GSI1),
@@ -107,14 +101,14 @@ def page(
     }
     if staff_id:
         kwargs["FilterExpression"] = Attr("staff_id").eq(staff_id)
-    if after:
-        export_id = after.rsplit("#", 1)[-1]
-        kwargs["ExclusiveStartKey"] = {
-            **keys.export(export_id),
-            "GSI1PK": keys.STAFF_EXPORTS_GSI1,
-            "GSI1SK": after,
-        }
+    if start_key:
+        kwargs["ExclusiveStartKey"] = start_key
     answer = data_table().query(**kwargs)
-    records = [_from_item(i) for i in answer.get("Items", [])]
-    last = answer.get("LastEvaluatedKey")
-    return records, (last["GSI1SK"] if last else None)
+    return [_from_item(i) for i in answer.get("Items", [])], answer.get("LastEvaluatedKey")
+
+
+def start_key_is_valid(start_key: Any) -> bool:
+    """A cursor sent back must be the key of an entry of the audit log."""
+    return db.is_index_start_key(
+        start_key, "GSI1", keys.STAFF_EXPORTS_GSI1, pk_prefix=keys.export("")["PK"], sk=keys.export("")["SK"]
+    )

@@ -32,6 +32,12 @@ def match(offer_id: str, candidate_id: str) -> dict[str, str]:
 
 
 MATCH_PREFIX = "MATCH#"
+INTERACTION_PREFIX = "ACT#"
+
+
+def interaction(offer_id: str, candidate_id: str) -> dict[str, str]:
+    """What people said about a match (interest, outcomes): next to the match, never overwritten by it."""
+    return {"PK": offer_pk(offer_id), "SK": f"{INTERACTION_PREFIX}{candidate_id}"}
 
 
 def offer_pk(offer_id: str) -> str:
@@ -56,6 +62,14 @@ def owner_gsi1(owner_id: str) -> str:
     return f"OWNER#{owner_id}"
 
 
+def owner_token_sort(token_hash: str) -> str:
+    return f"TOKEN#{token_hash}"
+
+
+def owner_session_sort(session_hash: str) -> str:
+    return f"SESSION#{session_hash}"
+
+
 def candidate_matches_gsi1(candidate_id: str) -> str:
     return f"CAND#{candidate_id}"
 
@@ -63,6 +77,10 @@ def candidate_matches_gsi1(candidate_id: str) -> str:
 def candidate_match_sort(score: int, offer_id: str) -> str:
     # Inverted score so that an ascending Query returns the best matches first.
     return f"MATCH#{1000 - score:04d}#{offer_id}"
+
+
+def candidate_interaction_sort(offer_id: str) -> str:
+    return f"{INTERACTION_PREFIX}{offer_id}"
 
 
 def employer_offers_gsi1(employer_id: str) -> str:
@@ -119,6 +137,10 @@ def awaiting_answer_gsi3(day: str) -> str:
     return f"AWAITING#{day}"
 
 
+def awaiting_answer_sort(offer_id: str, candidate_id: str) -> str:
+    return f"{offer_id}#{candidate_id}"
+
+
 def expiry_warning_gsi3(day: str) -> str:
     """Accounts whose inactivity warning falls on `day` (YYYY-MM-DD)."""
     return f"WARN#{day}"
@@ -153,16 +175,25 @@ def bassin_stats(bassin_code: str) -> dict[str, str]:
     return {"PK": STATS_PK, "SK": f"{BASSIN_STATS_PREFIX}{bassin_code}"}
 
 
-def bassin_hires(bassin_code: str) -> dict[str, str]:
-    return {"PK": STATS_PK, "SK": f"{BASSIN_HIRES_PREFIX}{bassin_code}"}
-
-
 MATCHING_RUNS_GSI1 = "RUNS"
 
 
-def digest(owner_id: str, day: str) -> dict[str, str]:
-    """At most one digest e-mail a day per account: a conditional put on this item."""
-    return {"PK": digest_pk(owner_id), "SK": day}
+def matching_run_sort(created_at: str, run_id: str) -> str:
+    return f"{created_at}#{run_id}"
+
+
+def bassin_hires_chunk(bassin_code: str, n: int) -> dict[str, str]:
+    return {"PK": STATS_PK, "SK": f"{bassin_hires_prefix(bassin_code)}{n}"}
+
+
+def bassin_hires_prefix(bassin_code: str) -> str:
+    return f"{BASSIN_HIRES_PREFIX}{bassin_code}#"
+
+
+def marker(owner_id: str, name: str) -> dict[str, str]:
+    """ "Done once" markers of an account (the day's digest, a reminder sent): claimed with a
+    conditional put, erased with the account."""
+    return {"PK": digest_pk(owner_id), "SK": name}
 
 
 def digest_pk(owner_id: str) -> str:

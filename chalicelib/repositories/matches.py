@@ -10,17 +10,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.errors import NotFound
-from chalicelib.repositories import keys
-from chalicelib.repositories.db import Key, data_table, is_conditional_failure, query_all
-from chalicelib.repositories.db import plain as _plain
-from chalicelib.schemas.matches import InteractionRecord, MatchRecord, MatchView
-
-ACT_PREFIX = "ACT#"
-
-
-def _interaction_key(offer_id: str, candidate_id: str) -> dict[str, str]:
-    return {"PK": keys.offer_pk(offer_id), "SK": f"{ACT_PREFIX}{candidate_id}"}
+from chalicelib.repositories import db, keys
+from chalicelib.repositories.db import Key, data_table, query_all
+from chalicelib.schemas.matches_store import InteractionRecord, MatchPair, MatchRecord
 
 
 def match_item(record: MatchRecord) -> dict[str, Any]:
@@ -35,14 +27,14 @@ def match_item(record: MatchRecord) -> dict[str, Any]:
     }
 
 
-def _join(items: Iterable[dict]) -> list[MatchView]:
-    views: dict[tuple[str, str], MatchView] = {}
+def _join(items: Iterable[dict]) -> list[MatchPair]:
+    views: dict[tuple[str, str], MatchPair] = {}
     for raw in items:
-        item = _plain(raw)
+        item = db.plain(raw)
         if item.get("kind") not in ("match", "interaction"):
             continue  # PK=OFFER#<id> also holds the offer item itself
         pair = (item["offer_id"], item["candidate_id"])
-        view = views.setdefault(pair, MatchView(offer_id=pair[0], candidate_id=pair[1]))
+        view = views.setdefault(pair, MatchPair(offer_id=pair[0], candidate_id=pair[1]))
         if item.get("kind") == "match":
             view.match = MatchRecord.model_validate(item)
         elif item.get("kind") == "interaction":
@@ -50,12 +42,12 @@ def _join(items: Iterable[dict]) -> list[MatchView]:
     return sorted(views.values(), key=lambda v: (-v.score, v.offer_id, v.candidate_id))
 
 
-def for_offer(offer_id: str) -> list[MatchView]:
+def for_offer(offer_id: str) -> list[MatchPair]:
     """Every match and interaction of one offer, best score first."""
     return _join(query_all(KeyConditionExpression=Key("PK").eq(keys.offer_pk(offer_id))))
 
 
-def for_candidate(candidate_id: str) -> list[MatchView]:
+def for_candidate(candidate_id: str) -> list[MatchPair]:
     """Every match and interaction of one candidate, best score first (inverted index GSI1)."""
     return _join(
         query_all(
@@ -65,10 +57,10 @@ def for_candidate(candidate_id: str) -> list[MatchView]:
     )
 
 
-def get(offer_id: str, candidate_id: str) -> MatchView | None:
+def get(offer_id: str, candidate_id: str) -> MatchPair | None:
     table = data_table()
     match = table.get_item(Key=keys.match(offer_id, candidate_id), ConsistentRead=True).get("Item")
-    act = table.get_item(Key=_interaction_key(offer_id, candidate_id), ConsistentRead=True).get("Item")
+    act = table.get_item(Key=keys.interaction(offer_id, candidate_id), ConsistentRead=True).get("Item")
     views = _join([i for i in (match, act) if i])
     return views[0] if views else None
 
@@ -91,7 +83,7 @@ def _update_interaction(
             ":eid": employer_id,
             ":bassin": bassin,
             ":g1pk": keys.candidate_matches_gsi1(candidate_id),
-            ":g1sk": f"{ACT_PREFIX}{offer_id}",
+            ":g1sk": keys.candidate_interaction_sort(offer_id),
         }
     )
     if bassin:  # staff figures and exports read the interactions of a bassin (GSI2 #ACT)
@@ -101,7 +93,7 @@ def _update_interaction(
     if awaiting:
         expression += ", GSI3PK = :g3pk, GSI3SK = :g3sk"
         values[":g3pk"] = keys.awaiting_answer_gsi3(awaiting)
-        values[":g3sk"] = f"{offer_id}#{candidate_id}"
+        values[":g3sk"] = keys.awaiting_answer_sort(offer_id, candidate_id)
     update = "SET " + expression
     update_remove = " REMOVE GSI3PK, GSI3SK" if awaiting is False else ""
     if extra.get("append_history"):
@@ -109,16 +101,16 @@ def _update_interaction(
         values[":empty"] = []
         values[":event"] = [extra["append_history"]]
     data_table().update_item(
-        Key=_interaction_key(offer_id, candidate_id),
+        Key=keys.interaction(offer_id, candidate_id),
         UpdateExpression=update + update_remove,
         ExpressionAttributeNames=names,
         ExpressionAttributeValues=values,
     )
 
 
-def set_interest(view: MatchView, interested: bool, now: str) -> None:
+def set_interest(view: MatchPair, interested: bool, now: str) -> None:
     if view.match is None:
-        raise NotFound("Cette correspondance n'existe plus.")
+        raise ValueError("interest is said about a proposed match only")
     interest = "interested" if interested else "not_interested"
     m = view.match
     answered = view.interaction is not None and view.interaction.status is not None
@@ -133,10 +125,10 @@ def set_interest(view: MatchView, interested: bool, now: str) -> None:
     )
 
 
-def set_outcome(view: MatchView, status: str, now: str) -> None:
+def set_outcome(view: MatchPair, status: str, now: str) -> None:
     source = view.match or view.interaction
     if source is None:
-        raise NotFound("Cette correspondance n'existe pas.")
+        raise ValueError("an outcome is recorded on an existing match or interaction")
     bassin = getattr(source, "bassin", "")
     _update_interaction(
         view.offer_id,
@@ -154,20 +146,17 @@ def awaiting_since(day: str) -> list[InteractionRecord]:
     items = query_all(
         IndexName="GSI3", KeyConditionExpression=Key("GSI3PK").eq(keys.awaiting_answer_gsi3(day))
     )
-    return [InteractionRecord.model_validate(_plain(i)) for i in items]
+    return [InteractionRecord.model_validate(db.plain(i)) for i in items]
 
 
-def mark_reminded(view: MatchView, now: str) -> None:
-    try:
-        data_table().update_item(
-            Key=_interaction_key(view.offer_id, view.candidate_id),
-            UpdateExpression="SET reminded_at = :now",
-            ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeValues={":now": now},
-        )
-    except Exception as exc:
-        if not is_conditional_failure(exc):
-            raise
+def mark_reminded(pair: MatchPair, now: str) -> None:
+    db.conditional(
+        data_table().update_item,
+        Key=keys.interaction(pair.offer_id, pair.candidate_id),
+        UpdateExpression="SET reminded_at = :now",
+        ConditionExpression="attribute_exists(PK)",
+        ExpressionAttributeValues={":now": now},
+    )
 
 
 # --- engine side: incremental writes -------------------------------------------------
@@ -176,7 +165,7 @@ def existing_match_records(offer_id: str) -> dict[tuple[str, str], MatchRecord]:
         KeyConditionExpression=Key("PK").eq(keys.offer_pk(offer_id))
         & Key("SK").begins_with(keys.MATCH_PREFIX)
     )
-    return {(r.offer_id, r.candidate_id): r for r in (MatchRecord.model_validate(_plain(i)) for i in items)}
+    return {(r.offer_id, r.candidate_id): r for r in (MatchRecord.model_validate(db.plain(i)) for i in items)}
 
 
 def apply_changes(puts: Iterable[MatchRecord], deletes: Iterable[tuple[str, str]]) -> int:
@@ -194,16 +183,14 @@ def apply_changes(puts: Iterable[MatchRecord], deletes: Iterable[tuple[str, str]
 
 def delete_everything_of_candidate(candidate_id: str) -> int:
     """RGPD erasure: every match and interaction mentioning the candidate."""
-    items = list(
-        query_all(
-            IndexName="GSI1",
-            KeyConditionExpression=Key("GSI1PK").eq(keys.candidate_matches_gsi1(candidate_id)),
+    return db.delete_all(
+        list(
+            query_all(
+                IndexName="GSI1",
+                KeyConditionExpression=Key("GSI1PK").eq(keys.candidate_matches_gsi1(candidate_id)),
+            )
         )
     )
-    with data_table().batch_writer() as batch:
-        for item in items:
-            batch.delete_item(Key={"PK": item["PK"], "SK": item["SK"]})
-    return len(items)
 
 
 def delete_matches_of_offer(offer_id: str) -> int:

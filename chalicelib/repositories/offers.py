@@ -10,15 +10,10 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from chalicelib import aws
-from chalicelib.config import get_settings
-from chalicelib.errors import Conflict
-from chalicelib.repositories import keys
-from chalicelib.repositories.db import Attr, Key, data_table, is_conditional_failure, query_all
-from chalicelib.repositories.db import plain as _plain
+from chalicelib.repositories import db, keys
+from chalicelib.repositories.db import Attr, Key, data_table, query_all
 from chalicelib.schemas.offers_store import OfferRecord
 
-STALE = "Cette offre a été modifiée entre-temps : rechargez-la avant de l'enregistrer."
 # One public listing request reads at most PAGE_SIZE * MAX_PAGES index items, whatever the filters.
 PAGE_SIZE = 100
 MAX_PAGES = 10
@@ -44,28 +39,20 @@ def offer_item(record: OfferRecord) -> dict[str, Any]:
 
 
 def record_from_item(item: dict[str, Any]) -> OfferRecord:
-    return OfferRecord.model_validate(_plain(item))
+    return OfferRecord.model_validate(db.plain(item))
 
 
 def create(record: OfferRecord) -> None:
-    data_table().put_item(Item=offer_item(record), ConditionExpression="attribute_not_exists(PK)")
+    if not db.put_new(offer_item(record)):
+        raise ValueError(f"offer {record.id} already exists")
 
 
 def save(record: OfferRecord, expected_version: int) -> None:
-    """Optimistic concurrency: written only if the stored version is still `expected_version`.
+    """Written only if the stored version is still `expected_version`; StaleVersion otherwise.
 
     The whole item is replaced, so a closed offer loses its sparse GSI2/GSI3 keys here.
     """
-    try:
-        data_table().put_item(
-            Item=offer_item(record),
-            ConditionExpression="attribute_exists(PK) AND version = :expected",
-            ExpressionAttributeValues={":expected": expected_version},
-        )
-    except Exception as exc:
-        if is_conditional_failure(exc):
-            raise Conflict(STALE) from exc
-        raise
+    db.put_versioned(offer_item(record), expected_version)
 
 
 def get(offer_id: str) -> OfferRecord | None:
@@ -73,28 +60,8 @@ def get(offer_id: str) -> OfferRecord | None:
     return record_from_item(item) if item else None
 
 
-def batch_get_items(item_keys: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
-    """BatchGetItem by 100 (plain attribute values), unprocessed keys retried."""
-    from boto3.dynamodb.types import TypeDeserializer
-
-    deserialize = TypeDeserializer().deserialize
-    unique = list({(k["PK"], k["SK"]): k for k in item_keys}.values())
-    client = aws.client("dynamodb")
-    table = get_settings().table
-    found: list[dict[str, Any]] = []
-    for start in range(0, len(unique), 100):
-        chunk = [{k: {"S": v} for k, v in key.items()} for key in unique[start : start + 100]]
-        request: dict = {table: {"Keys": chunk}}
-        while request:
-            response = client.batch_get_item(RequestItems=request)
-            for raw in response.get("Responses", {}).get(table, []):
-                found.append({k: deserialize(v) for k, v in raw.items()})
-            request = response.get("UnprocessedKeys") or {}
-    return found
-
-
 def get_many(offer_ids: Iterable[str]) -> dict[str, OfferRecord]:
-    records = (record_from_item(i) for i in batch_get_items(keys.offer(i) for i in offer_ids))
+    records = (record_from_item(i) for i in db.batch_get(keys.offer(i) for i in offer_ids))
     return {r.id: r for r in records}
 
 
@@ -130,15 +97,9 @@ def _index_of(bassin: str | None) -> tuple[str, str, str]:
 
 def start_key_is_valid(bassin: str | None, start_key: Any) -> bool:
     """A cursor must be the key of an offer in the very index the listing reads."""
-    index, partition, value = _index_of(bassin)
-    names = {"PK", "SK", partition, f"{index}SK"}
-    return (
-        isinstance(start_key, dict)
-        and set(start_key) == names
-        and all(isinstance(v, str) and 0 < len(v) <= 300 for v in start_key.values())
-        and start_key[partition] == value
-        and start_key["SK"] == "OFFER"
-        and start_key["PK"].startswith(keys.offer_pk(""))
+    index, _, value = _index_of(bassin)
+    return db.is_index_start_key(
+        start_key, index, value, pk_prefix=keys.offer_pk(""), sk=keys.offer("")["SK"]
     )
 
 

@@ -14,10 +14,9 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from chalicelib.repositories import keys
+from chalicelib.repositories import db, keys
 from chalicelib.repositories.db import Attr, Key, data_table, query_all
-from chalicelib.repositories.db import plain as _plain
-from chalicelib.schemas.matches import InteractionRecord
+from chalicelib.schemas.matches_store import InteractionRecord
 
 TOKEN_CHARS = 16
 HIRE_RECORD = TOKEN_CHARS + 8
@@ -36,9 +35,28 @@ def _count(kwargs: dict[str, Any]) -> int:
         kwargs = {**kwargs, "ExclusiveStartKey": page["LastEvaluatedKey"]}
 
 
-def count(partition: str, index: str = "GSI2") -> int:
-    """Items of one index partition (an export's size, before it is read)."""
-    return _count({"IndexName": index, "KeyConditionExpression": Key(f"{index}PK").eq(partition)})
+def _count_partitions(*partitions: str) -> int:
+    return sum(
+        _count({"IndexName": "GSI2", "KeyConditionExpression": Key("GSI2PK").eq(partition)})
+        for partition in partitions
+    )
+
+
+# How many items an export of a bassin will read, before it reads them (its progress).
+def count_candidates(bassin: str) -> int:
+    return _count_partitions(keys.bassin_candidates_gsi2(bassin), keys.bassin_other_candidates_gsi2(bassin))
+
+
+def count_offers(bassin: str) -> int:
+    return _count_partitions(keys.bassin_offers_gsi2(bassin), keys.bassin_closed_offers_gsi2(bassin))
+
+
+def count_open_offers(bassin: str) -> int:
+    return _count_partitions(keys.bassin_offers_gsi2(bassin))
+
+
+def count_interactions(bassin: str) -> int:
+    return _count_partitions(keys.bassin_interactions_gsi2(bassin))
 
 
 def candidate_facts(bassin: str) -> Iterator[tuple[str, bool, date]]:
@@ -83,7 +101,7 @@ def interactions_in_bassin(bassin: str) -> Iterator[InteractionRecord]:
         KeyConditionExpression=Key("GSI2PK").eq(keys.bassin_interactions_gsi2(bassin)),
         FilterExpression=Attr("kind").eq("interaction"),
     ):
-        yield InteractionRecord.model_validate(_plain(item))
+        yield InteractionRecord.model_validate(db.plain(item))
 
 
 # --- aggregates ---------------------------------------------------------------------------------
@@ -98,22 +116,20 @@ def all_figures() -> dict[str, dict[str, Any]]:
     items = query_all(
         KeyConditionExpression=Key("PK").eq(keys.STATS_PK) & Key("SK").begins_with(keys.BASSIN_STATS_PREFIX)
     )
-    return {i["bassin"]: _plain(i) for i in items}
+    return {i["bassin"]: db.plain(i) for i in items}
 
 
 def put_hires(bassin: str, hires: list[tuple[str, date]]) -> None:
     """Replaces the hires of the bassin's offers; chunks left over from a longer list are deleted."""
     records = sorted(f"{token[:TOKEN_CHARS]}{day.strftime('%Y%m%d')}" for token, day in hires)
-    base = keys.bassin_hires(bassin)
     chunks = max(1, -(-len(records) // HIRES_PER_ITEM))
     table = data_table()
     for n in range(chunks):
         packed = "".join(records[n * HIRES_PER_ITEM : (n + 1) * HIRES_PER_ITEM])
-        table.put_item(
-            Item={"PK": base["PK"], "SK": f"{base['SK']}#{n}", "kind": "bassin_hires", "records": packed}
-        )
+        table.put_item(Item={**keys.bassin_hires_chunk(bassin, n), "kind": "bassin_hires", "records": packed})
     stale = query_all(
-        KeyConditionExpression=Key("PK").eq(base["PK"]) & Key("SK").begins_with(f"{base['SK']}#"),
+        KeyConditionExpression=Key("PK").eq(keys.STATS_PK)
+        & Key("SK").begins_with(keys.bassin_hires_prefix(bassin)),
         ProjectionExpression="PK, SK",
     )
     for item in list(stale):

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from chalicelib.context import Role
+from chalicelib.schemas.fields import Body
 
 
-class MagicLinkRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MagicLinkRequest(Body):
     email: str = Field(min_length=3, max_length=254, description="Adresse e-mail du compte")
 
 
-class SessionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SessionRequest(Body):
     token: str = Field(min_length=32, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
 
 
-class Accepted(BaseModel):
-    status: str = "accepted"
-    message: str
-
-
-class SessionOut(BaseModel):
-    role: str
+class SessionView(BaseModel):
+    role: Role
     id: str

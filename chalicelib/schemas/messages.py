@@ -36,3 +36,10 @@ class CandidateMessage(BaseModel):
 
 MatchingMessage = Annotated[BassinMessage | OfferMessage | CandidateMessage, Field(discriminator="type")]
 matching_message = TypeAdapter(MatchingMessage)
+
+
+class ExportMessage(BaseModel):
+    """Message on the exports queue."""
+
+    model_config = ConfigDict(extra="forbid")
+    export_id: Id

@@ -1,111 +1,73 @@
-"""Offer request and response models. The stored record is schemas/offers_store.py.
-
-Date rules depend on "today" (Paris): a validation context `{"today": date}` replaces the
-clock, which the unit tests use.
-"""
+"""Offer request and response models. The stored record is schemas/offers_store.py."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from chalicelib.domain.calendar import one_year_after, paris_today
+from chalicelib.domain.calendar import add_years
 from chalicelib.schemas.fields import (
-    competence_code,
-    competences_of_metier,
-    known_commune,
-    known_metier,
-    multi_line,
-    single_line,
+    BassinCode,
+    Body,
+    CodeInsee,
+    CodeRome,
+    Competences,
+    Cursor,
+    Description,
+    IsoDate,
+    Query,
+    SingleLine,
+    UpdateBody,
+    WholeNumber,
+    competences_outside,
+    today_of,
 )
 from chalicelib.schemas.offers_store import ContractType
-from chalicelib.schemas.referentials import BassinOut
+from chalicelib.schemas.referentials import BassinView
 
 DEFAULT_LIFETIME_DAYS = 60
 MAX_RADIUS_KM = 200
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_CURSOR = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 OutcomeStatus = Literal["contacted", "interview", "hired", "not_retained"]
 
-
-def _iso_date(value: object) -> object:
-    # JSON has no date type: only "YYYY-MM-DD" (no timestamps, no datetimes) is a date here.
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
-        raise ValueError("Une date au format AAAA-MM-JJ est attendue.")
-    return value.strip()
+Title = SingleLine(3, 120, "Intitulé du poste")
+OfferCompetences = Competences(1, 20, "Codes OGR des compétences attendues")
+Positions = WholeNumber(1, 50, "Nombre de postes")
 
 
-def _today(info: ValidationInfo) -> date:
-    context = info.context or {}
-    return context.get("today") or paris_today()
+def check_competences_of_metier(codes: list[str], code_rome: str) -> list[str]:
+    """Every competence must belong to the fiche of the offer's métier."""
+    foreign = competences_outside(codes, [code_rome])
+    if foreign:
+        raise ValueError(
+            f"Ces compétences ne figurent pas dans la fiche métier {code_rome} : {', '.join(foreign[:5])}."
+        )
+    return codes
 
 
-def _not_null(value: object) -> object:
-    if value is None:
-        raise ValueError("Ce champ ne peut pas être vide.")
-    return value
-
-
-Title = Annotated[
-    str, Field(min_length=3, max_length=120, description="Intitulé du poste"), AfterValidator(single_line)
-]
-CodeRome = Annotated[
-    str,
-    Field(min_length=5, max_length=5, description="Code ROME 4.0 du métier"),
-    AfterValidator(known_metier),
-]
-Description = Annotated[str, Field(min_length=10, max_length=4000), AfterValidator(multi_line)]
-Competence = Annotated[str, Field(max_length=10), AfterValidator(competence_code)]
-Competences = Annotated[
-    list[Competence], Field(min_length=1, max_length=20, description="Codes OGR des compétences attendues")
-]
-CommuneCode = Annotated[
-    str,
-    Field(min_length=5, max_length=5, description="Code INSEE du lieu de travail"),
-    AfterValidator(known_commune),
-]
-Positions = Annotated[int, Field(strict=True, ge=1, le=50, description="Nombre de postes")]
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-
-
-class _OfferFields(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class _OfferFields(Body):
     @field_validator("competences", check_fields=False)
     @classmethod
     def _competences_of_the_metier(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
         code_rome = info.data.get("code_rome")
         if value is None or not code_rome:
             return value  # an unknown métier is reported on code_rome; PATCH checks the merged offer
-        return competences_of_metier(value, code_rome)
+        return check_competences_of_metier(value, code_rome)
 
     @field_validator("start_date", check_fields=False)
     @classmethod
     def _start_within_a_year(cls, value: date | None, info: ValidationInfo) -> date | None:
-        today = _today(info)
-        if value is not None and not today <= value <= one_year_after(today):
+        today = today_of(info)
+        if value is not None and not today <= value <= add_years(today, 1):
             raise ValueError("La date de début doit être comprise entre aujourd'hui et dans un an.")
         return value
 
     @field_validator("expires_at", check_fields=False)
     @classmethod
     def _expiry_within_a_year(cls, value: date | None, info: ValidationInfo) -> date | None:
-        today = _today(info)
-        if value is not None and not today < value <= one_year_after(today):
+        today = today_of(info)
+        if value is not None and not today < value <= add_years(today, 1):
             raise ValueError(
                 "La date d'expiration doit être postérieure à aujourd'hui et au plus dans un an."
             )
@@ -116,8 +78,8 @@ class OfferCreate(_OfferFields):
     title: Title
     code_rome: CodeRome
     description: Description
-    competences: Competences
-    code_insee: CommuneCode
+    competences: OfferCompetences
+    code_insee: CodeInsee = Field(description="Code INSEE du lieu de travail")
     contract_type: ContractType
     positions: Positions
     start_date: IsoDate
@@ -127,64 +89,32 @@ class OfferCreate(_OfferFields):
     )
 
 
-class OfferUpdate(_OfferFields):
+class OfferUpdate(UpdateBody, _OfferFields):
     """Partial update of an open offer; a field sent as null is refused."""
 
     title: Title | None = None
     code_rome: CodeRome | None = None
     description: Description | None = None
-    competences: Competences | None = None
-    code_insee: CommuneCode | None = None
+    competences: OfferCompetences | None = None
+    code_insee: CodeInsee | None = None
     contract_type: ContractType | None = None
     positions: Positions | None = None
     start_date: IsoDate | None = None
     expires_at: IsoDate | None = None
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_null(cls, value: object) -> object:
-        return _not_null(value)
 
-
-class OfferListQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-    bassin: str | None = Field(default=None, max_length=10, description="Code du bassin d'emploi")
-    code_rome: Annotated[str, AfterValidator(known_metier)] | None = Field(default=None, max_length=5)
-    commune: Annotated[str, AfterValidator(known_commune)] | None = Field(
-        default=None, max_length=5, description="Code INSEE du point de départ de la recherche par distance"
+class OfferListQuery(Query):
+    bassin: BassinCode | None = None
+    code_rome: CodeRome | None = None
+    commune: CodeInsee | None = Field(
+        default=None, description="Code INSEE du point de départ de la recherche par distance"
     )
     radius_km: int | None = Field(default=None, ge=0, le=MAX_RADIUS_KM)
     limit: int = Field(default=20, ge=1, le=50)
-    next: str | None = Field(default=None, max_length=2000, description="Curseur de la page suivante")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _blank_means_absent(cls, data: object) -> object:
-        # An HTML form sends "bassin=" for a filter left empty.
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
-        return data
-
-    @field_validator("bassin")
-    @classmethod
-    def _known_bassin(cls, value: str | None) -> str | None:
-        from chalicelib.domain.referentials import get_referentials
-
-        if value is not None and value not in get_referentials().bassins:
-            raise ValueError("Bassin d'emploi inconnu.")
-        return value
-
-    @field_validator("next")
-    @classmethod
-    def _cursor_shape(cls, value: str | None) -> str | None:
-        if value is not None and not _CURSOR.match(value):
-            raise ValueError("Curseur de pagination invalide.")
-        return value
+    next: Cursor | None = None
 
 
-class OutcomeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class OutcomeRequest(Body):
     status: OutcomeStatus
 
 
@@ -205,7 +135,7 @@ class OfferPublic(BaseModel):
     competences: list[CompetenceLabel]
     code_insee: str
     commune_name: str
-    bassin: BassinOut
+    bassin: BassinView
     contract_type: ContractType
     positions: int
     start_date: date
@@ -220,7 +150,7 @@ class MatchCounts(BaseModel):
     hired: int
 
 
-class OfferOwnerView(OfferPublic):
+class OfferView(OfferPublic):
     """The public view plus what only the owner sees."""
 
     status: Literal["open", "closed"]
@@ -238,8 +168,8 @@ class OfferPage(BaseModel):
     next: str | None
 
 
-class OwnOffers(BaseModel):
-    items: list[OfferOwnerView]
+class OwnOfferPage(BaseModel):
+    items: list[OfferView]
     answer_rate: float | None = Field(
         description="Sur toutes mes offres : part des candidats intéressés à qui j'ai donné une suite (0–1)"
     )
@@ -253,7 +183,7 @@ class TrainingSummary(BaseModel):
     certification_obtained: bool | None
 
 
-class CandidateMatchOut(BaseModel):
+class MatchForEmployer(BaseModel):
     """A matched candidate seen by the offer's owner; email/phone only once they said interested."""
 
     candidate_id: str

@@ -7,35 +7,36 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class SearchQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
     q: str = Field(default="", max_length=100, description="Début du nom, du code postal ou du libellé")
     limit: int = Field(default=10, ge=1, le=50)
 
 
-class BassinOut(BaseModel):
+class BassinView(BaseModel):
     code: str
     label: str
 
 
-class CommuneOut(BaseModel):
+class CommuneView(BaseModel):
     code_insee: str
     name: str
     postal_codes: list[str]
-    bassin: BassinOut
+    bassin: BassinView
 
 
-class MetierOut(BaseModel):
+class MetierView(BaseModel):
     code_rome: str
     label: str
     appellation: str | None = None
 
 
-class CompetenceOut(BaseModel):
+class CompetenceView(BaseModel):
     code: str
     label: str
     kind: str
 
 
-class CertificationPublic(BaseModel):
+class CertificationView(BaseModel):
     code: str = Field(
         description="Code Certif Info, ou code RNCP pour une fiche que Certif Info ne liste pas"
     )
@@ -48,5 +49,5 @@ class CertificationPublic(BaseModel):
     code_rome: list[str] = Field(description="Codes ROME 4.0 visés, les plus proches d'abord (5 au plus)")
 
 
-class Health(BaseModel):
+class HealthView(BaseModel):
     status: str

@@ -5,9 +5,6 @@ The public view never carries the employer's contact: only the company name.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Iterable
 from datetime import date
 
@@ -15,46 +12,22 @@ from chalicelib.domain.calendar import paris_today
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.repositories import employers, offers
-from chalicelib.schemas.offers import (
-    CompetenceLabel,
-    MatchCounts,
-    OfferListQuery,
-    OfferOwnerView,
-    OfferPage,
-    OfferPublic,
-)
+from chalicelib.schemas.offers import MatchCounts, OfferListQuery, OfferPage, OfferPublic, OfferView
 from chalicelib.schemas.offers_store import OfferRecord
-from chalicelib.schemas.referentials import BassinOut
-from chalicelib.services import offer_matches
+from chalicelib.schemas.pagination import decode_cursor, encode_cursor
+from chalicelib.services import labels, offer_matches
 from chalicelib.services.submit_offer import NOT_FOUND, find_offer
 
 DEFAULT_RADIUS_KM = 30
-BAD_CURSOR = "Curseur de pagination invalide ou périmé : reprenez la recherche depuis la première page."
 RADIUS_WITHOUT_COMMUNE = "Indiquez une commune (code INSEE) pour rechercher autour d'elle."
 
 
 def public_view(offer: OfferRecord, company_name: str | None) -> OfferPublic:
-    refs = get_referentials()
-    commune = refs.commune(offer.code_insee)
-    bassin = refs.bassins.get(offer.bassin)
-    metier = refs.metiers.get(offer.code_rome)
-    labels = refs.competences
     return OfferPublic(
-        id=offer.id,
-        title=offer.title,
-        code_rome=offer.code_rome,
-        metier_label=metier.label if metier else offer.code_rome,
-        description=offer.description,
-        competences=[
-            CompetenceLabel(code=c, label=labels[c].label if c in labels else c) for c in offer.competences
-        ],
-        code_insee=offer.code_insee,
-        commune_name=commune.name if commune else offer.code_insee,
-        bassin=BassinOut(code=offer.bassin, label=bassin.label if bassin else offer.bassin),
-        contract_type=offer.contract_type,
-        positions=offer.positions,
-        start_date=offer.start_date,
-        expires_at=offer.expires_at,
+        **offer.model_dump(include=set(OfferPublic.model_fields) - {"competences", "bassin"}),
+        metier_label=labels.metier_label(offer.code_rome),
+        competences=labels.competence_labels(offer.competences),
+        **labels.place(offer.code_insee, offer.bassin),
         company_name=company_name,
     )
 
@@ -68,10 +41,8 @@ def public_views(records: Iterable[OfferRecord]) -> list[OfferPublic]:
     ]
 
 
-def owner_view(
-    offer: OfferRecord, company_name: str | None, counts: MatchCounts, today: date
-) -> OfferOwnerView:
-    return OfferOwnerView(
+def owner_view(offer: OfferRecord, company_name: str | None, counts: MatchCounts, today: date) -> OfferView:
+    return OfferView(
         **public_view(offer, company_name).model_dump(),
         status=offer.status,
         expired=offer.is_expired(today),
@@ -84,16 +55,14 @@ def owner_view(
     )
 
 
-def owner_views(employer_id: str, records: list[OfferRecord], today: date) -> list[OfferOwnerView]:
+def owner_views(employer_id: str, records: list[OfferRecord], today: date) -> list[OfferView]:
     employer = employers.get(employer_id)
     company = employer.company_name if employer else None
     pairs = offer_matches.visible_pairs(r.id for r in records)
     return [owner_view(r, company, offer_matches.counts_of(pairs[r.id]), today) for r in records]
 
 
-def view_offer(
-    offer_id: str, viewer_id: str | None, today: date | None = None
-) -> OfferPublic | OfferOwnerView:
+def view_offer(offer_id: str, viewer_id: str | None, today: date | None = None) -> OfferPublic | OfferView:
     """Its owner sees everything, closed or expired; others only a listed offer's public view."""
     today = today or paris_today()
     offer = find_offer(offer_id)
@@ -105,26 +74,6 @@ def view_offer(
 
 
 # --- listing ---------------------------------------------------------------------------------
-def encode_cursor(start_key: dict | None) -> str | None:
-    if not start_key:
-        return None
-    raw = json.dumps(start_key, separators=(",", ":"), sort_keys=True).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None, bassin: str | None) -> dict | None:
-    if cursor is None:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor.rstrip("=") + "=" * (-len(cursor.rstrip("=")) % 4))
-        start_key = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ValidationFailed(BAD_CURSOR, {"next": BAD_CURSOR}) from exc
-    if not offers.start_key_is_valid(bassin, start_key):
-        raise ValidationFailed(BAD_CURSOR, {"next": BAD_CURSOR})
-    return start_key
-
-
 def search(query: OfferListQuery, today: date | None = None) -> OfferPage:
     """Open, unexpired offers, filtered by bassin, métier and distance from a commune.
 
@@ -153,7 +102,12 @@ def search(query: OfferListQuery, today: date | None = None) -> OfferPage:
         code_rome=query.code_rome,
         today=today,
         limit=query.limit,
-        start_key=decode_cursor(query.next, query.bassin),
+        start_key=decode_cursor(query.next, lambda key: offers.start_key_is_valid(query.bassin, key)),
         accept=accept,
     )
     return OfferPage(items=public_views(records), next=encode_cursor(last_key))
+
+
+def owner_view_of(employer_id: str, record: OfferRecord) -> OfferView:
+    """The owner's view of one of its offers (after an edit or a close)."""
+    return owner_views(employer_id, [record], paris_today())[0]

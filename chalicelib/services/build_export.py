@@ -1,15 +1,14 @@
-"""Use case: staff exports of candidates, offers, matches or outcomes, as CSV or XLSX.
+"""Use case: the exports worker builds the file the staff asked for (services/export_requests.py
+stores and queues the request).
 
-The API stores the request (EXPORT#<id>, pending) and queues it; the exports worker builds the
-file: rows are read page by page (Query per bassin, never a Scan), turned into CSV lines or XLSX
-cells and streamed to S3 by multipart upload, so memory stays flat whatever the row count.
-Progress is the share of the export's items read, counted first with Select=COUNT queries, and
-is saved each time it gains a percent.
+Rows are read page by page (Query per bassin, never a Scan), turned into CSV lines or XLSX cells
+and streamed to S3 by multipart upload, so memory stays flat whatever the row count. Progress is
+the share of the export's items read, counted first with Select=COUNT queries, and is saved each
+time it gains a percent.
 """
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -18,62 +17,14 @@ from pathlib import Path
 
 from chalicelib.domain import export_format as fmt
 from chalicelib.domain.calendar import paris_today, utc_timestamp
-from chalicelib.domain.identity import new_id
 from chalicelib.domain.referentials import get_referentials
-from chalicelib.errors import NotFound
 from chalicelib.gateways import exports_store
 from chalicelib.observability import logger, metrics
-from chalicelib.repositories import candidates, exports, keys, matches, offers, stats
-from chalicelib.schemas.staff import ID_PATTERN, ExportFilters, ExportOut, ExportRecord, ExportRequest
-from chalicelib.services.idempotency import run_idempotent
+from chalicelib.repositories import candidates, exports, matches, offers, stats
+from chalicelib.schemas.exports_store import ExportFilters, ExportRecord
 
 XLSX_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows, less the header
 FAILED = "L'export n'a pas pu être produit. Relancez-le ; si l'échec se répète, contactez l'assistance."
-
-
-# --- the API side ---------------------------------------------------------------------------
-def request_export(staff_id: str, body: ExportRequest, idempotency_key: str | None) -> dict:
-    """Stores the request and queues it → {"id": ...}; the same Idempotency-Key never asks twice."""
-
-    def create() -> dict:
-        record = ExportRecord(
-            id=new_id(),
-            staff_id=staff_id,
-            kind=body.kind,
-            format=body.format,
-            filters=body.filters(),
-            created_at=utc_timestamp(),
-        )
-        exports.create(record)
-        exports_store.queue_export(record.id)
-        metrics.add_metric(name="ExportRequested", unit="Count", value=1)
-        logger.info(
-            "export requested", extra={"export_id": record.id, "staff_id": staff_id, "kind": body.kind}
-        )
-        return {"id": record.id}
-
-    scope = f"POST /staff/exports:{staff_id}"
-    return run_idempotent(scope, idempotency_key, body.model_dump(mode="json"), create)
-
-
-def export_view(export_id: str) -> ExportOut:
-    record = exports.get(export_id) if valid_id(export_id) else None
-    if record is None:
-        raise NotFound("Export introuvable.")
-    url = expires_at = None
-    if record.status == "done" and record.object_key and record.filename:
-        url, expires_at = exports_store.download_link(
-            record.object_key, record.filename, fmt.CONTENT_TYPES[record.format]
-        )
-    return ExportOut(
-        **record.model_dump(include=set(ExportOut.model_fields) - {"download_url", "expires_at"}),
-        download_url=url,
-        expires_at=expires_at,
-    )
-
-
-def valid_id(export_id: str) -> bool:
-    return re.fullmatch(ID_PATTERN, export_id) is not None
 
 
 # --- what each kind reads and writes ----------------------------------------------------------
@@ -141,30 +92,16 @@ def _outcome_rows(bassin: str, filters: ExportFilters, progress: Progress) -> Ro
 class KindSpec:
     header: tuple[str, ...]
     sheet: str
-    # the GSI2 partitions of a bassin whose items are counted (progress) then read
-    partitions: Callable[[str], tuple[str, ...]]
+    # how many items the rows of a bassin read (the progress's denominator)
+    count: Callable[[str], int]
     rows: Callable[[str, ExportFilters, Progress], Rows]
 
 
 KINDS = {
-    "candidates": KindSpec(
-        fmt.CANDIDATE_HEADER,
-        "Candidats",
-        lambda b: (keys.bassin_candidates_gsi2(b), keys.bassin_other_candidates_gsi2(b)),
-        _candidate_rows,
-    ),
-    "offers": KindSpec(
-        fmt.OFFER_HEADER,
-        "Offres",
-        lambda b: (keys.bassin_offers_gsi2(b), keys.bassin_closed_offers_gsi2(b)),
-        _offer_rows,
-    ),
-    "matches": KindSpec(
-        fmt.MATCH_HEADER, "Correspondances", lambda b: (keys.bassin_offers_gsi2(b),), _match_rows
-    ),
-    "outcomes": KindSpec(
-        fmt.OUTCOME_HEADER, "Résultats", lambda b: (keys.bassin_interactions_gsi2(b),), _outcome_rows
-    ),
+    "candidates": KindSpec(fmt.CANDIDATE_HEADER, "Candidats", stats.count_candidates, _candidate_rows),
+    "offers": KindSpec(fmt.OFFER_HEADER, "Offres", stats.count_offers, _offer_rows),
+    "matches": KindSpec(fmt.MATCH_HEADER, "Correspondances", stats.count_open_offers, _match_rows),
+    "outcomes": KindSpec(fmt.OUTCOME_HEADER, "Résultats", stats.count_interactions, _outcome_rows),
 }
 
 
@@ -242,7 +179,7 @@ def build(export_id: str) -> ExportRecord | None:
     filename = fmt.export_filename(record.kind, record.filters.bassin, day, record.format)
     key = exports_store.object_key(export_id, filename)
     try:
-        progress = Progress(export_id, sum(stats.count(p) for b in bassins for p in spec.partitions(b)))
+        progress = Progress(export_id, sum(spec.count(b) for b in bassins))
 
         def rows() -> Rows:
             for bassin in bassins:

@@ -6,27 +6,24 @@ from datetime import date
 
 from chalicelib.domain.calendar import paris_today, utc_timestamp
 from chalicelib.domain.referentials import get_referentials
-from chalicelib.errors import NotFound
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import auth, employers, offers
-from chalicelib.schemas.employers import EmployerOut, EmployerRecord, EmployerUpdate
-from chalicelib.schemas.offers import OwnOffers
-from chalicelib.schemas.referentials import BassinOut
-from chalicelib.services import offer_matches
+from chalicelib.repositories.db import StaleVersion
+from chalicelib.schemas.employers import EmployerUpdate, EmployerView
+from chalicelib.schemas.employers_store import EmployerRecord
+from chalicelib.schemas.offers import OwnOfferPage
+from chalicelib.services import labels, offer_matches
 from chalicelib.services.browse_offers import owner_views
 from chalicelib.services.submit_offer import close_offer
 
 GONE = "Ce compte employeur n'existe plus."
+STALE = "Votre profil a été modifié entre-temps : rechargez-le avant de l'enregistrer."
 
 
-def profile_out(record: EmployerRecord) -> EmployerOut:
-    refs = get_referentials()
-    commune = refs.commune(record.code_insee)
-    bassin = refs.bassins.get(record.bassin)
-    return EmployerOut(
-        **record.model_dump(exclude={"bassin"}),
-        commune_name=commune.name if commune else record.code_insee,
-        bassin=BassinOut(code=record.bassin, label=bassin.label if bassin else record.bassin),
+def profile_view(record: EmployerRecord) -> EmployerView:
+    return EmployerView(
+        **record.model_dump(exclude={"bassin"}), **labels.place(record.code_insee, record.bassin)
     )
 
 
@@ -37,14 +34,14 @@ def _load(employer_id: str) -> EmployerRecord:
     return record
 
 
-def get_profile(employer_id: str) -> EmployerOut:
-    return profile_out(_load(employer_id))
+def get_profile(employer_id: str) -> EmployerView:
+    return profile_view(_load(employer_id))
 
 
-def update_profile(employer_id: str, changes: EmployerUpdate, expected_version: int) -> EmployerOut:
+def update_profile(employer_id: str, changes: EmployerUpdate, expected_version: int) -> EmployerView:
     """Partial update guarded by the version the employer read (409 when stale)."""
     current = _load(employer_id)
-    updates = {name: getattr(changes, name) for name in changes.model_fields_set}
+    updates = changes.changes()
     if "code_insee" in updates:
         commune = get_referentials().commune(updates["code_insee"])
         assert commune is not None  # checked by the request model
@@ -52,17 +49,20 @@ def update_profile(employer_id: str, changes: EmployerUpdate, expected_version: 
     updated = EmployerRecord.model_validate(
         {**current.model_dump(), **updates, "version": expected_version + 1, "updated_at": utc_timestamp()}
     )
-    employers.save(updated, expected_version)  # conditional on the stored version
+    try:
+        employers.save(updated, expected_version)  # conditional on the stored version
+    except StaleVersion as exc:
+        raise Conflict(STALE, {"If-Match": "Version périmée : rechargez votre compte."}) from exc
     logger.info("employer updated", extra={"employer_id": employer_id, "fields": sorted(updates)})
-    return profile_out(updated)
+    return profile_view(updated)
 
 
-def own_offers(employer_id: str, today: date | None = None) -> OwnOffers:
+def own_offers(employer_id: str, today: date | None = None) -> OwnOfferPage:
     """Every offer of the employer, newest first, with match counts and the answer rate."""
     today = today or paris_today()
     records = sorted(offers.list_by_employer(employer_id), key=lambda r: r.created_at, reverse=True)
     items = owner_views(employer_id, records, today)
-    return OwnOffers(items=items, answer_rate=offer_matches.answer_rate(i.counts for i in items))
+    return OwnOfferPage(items=items, answer_rate=offer_matches.answer_rate(i.counts for i in items))
 
 
 def erase(employer_id: str) -> None:

@@ -13,15 +13,14 @@ that a missed day is caught up.
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 
 from chalicelib import emails
 from chalicelib.config import get_settings
+from chalicelib.domain.calendar import french_date, utc_timestamp
 from chalicelib.gateways.mailer import send_email
 from chalicelib.observability import logger
-from chalicelib.repositories import keys
-from chalicelib.repositories.db import Key, data_table, is_conditional_failure, query_all
+from chalicelib.repositories import markers
 
 CATCH_UP_DAYS = 7
 REMIND_AFTER_DAYS = 7
@@ -31,20 +30,7 @@ MARKER_TTL_S = 400 * 24 * 3600
 
 
 def _claim(owner_id: str, what: str) -> bool:
-    try:
-        data_table().put_item(
-            Item={"PK": keys.digest_pk(owner_id), "SK": what, "ttl": int(time.time()) + MARKER_TTL_S},
-            ConditionExpression="attribute_not_exists(PK)",
-        )
-    except Exception as exc:
-        if is_conditional_failure(exc):
-            return False
-        raise
-    return True
-
-
-def _fr(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return markers.claim(owner_id, what, MARKER_TTL_S)
 
 
 def _window(end: date) -> list[str]:
@@ -58,11 +44,7 @@ def inactive_candidates(today: date) -> dict[str, int]:
     warned = erased = 0
     now = datetime.now(UTC)
     for day in _window(today) + _window(today - timedelta(days=30)):
-        items = query_all(
-            IndexName="GSI3", KeyConditionExpression=Key("GSI3PK").eq(keys.expiry_warning_gsi3(day))
-        )
-        for item in items:
-            record = candidates_repo.record_from_item(item)
+        for record in candidates_repo.due_for_expiry_warning(day):
             expires = candidates_repo.expiry_of(record.last_active_at)
             if expires <= now:
                 erase(record.id)
@@ -74,7 +56,7 @@ def inactive_candidates(today: date) -> dict[str, int]:
                     [
                         "Bonjour,",
                         "Vous ne vous êtes pas connecté(e) à Passerelle depuis bientôt deux ans. Sans "
-                        f"connexion d'ici le {_fr(expires.date())}, votre compte et vos données seront "
+                        f"connexion d'ici le {french_date(expires.date())}, votre compte et vos données seront "
                         "supprimés, comme le prévoit notre politique de conservation.",
                         "Pour conserver votre compte, il suffit de vous connecter :",
                     ],
@@ -108,7 +90,7 @@ def expiring_offers(today: date) -> dict[str, int]:
                     [
                         "Bonjour,",
                         f"Votre offre « {offer.title} » sera close automatiquement après le "
-                        f"{_fr(offer.expires_at)}. Si le poste est toujours à pourvoir, vous pouvez "
+                        f"{french_date(offer.expires_at)}. Si le poste est toujours à pourvoir, vous pouvez "
                         "prolonger l'offre depuis votre espace employeur.",
                     ],
                     ("Mon espace employeur", f"{get_settings().site_url}/employeur/espace.html"),
@@ -125,7 +107,7 @@ def unanswered_interests(today: date) -> dict[str, int]:
     from chalicelib.repositories import offers as offers_repo
 
     reminded = closed = 0
-    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    stamp = utc_timestamp()
     remind_days = _window(today - timedelta(days=REMIND_AFTER_DAYS))
     give_up_days = _window(today - timedelta(days=GIVE_UP_AFTER_DAYS))
     for day in give_up_days:

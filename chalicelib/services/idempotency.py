@@ -1,41 +1,34 @@
 """`Idempotency-Key` on creating POSTs, through Powertools Idempotency (DynamoDB table from infra/).
 
 Same key + same body → the first response again, nothing created twice; same key with
-another body → 422; the same request still running → 409.
+another body → 422; the same request still running → 409. The routes check the key's shape.
 """
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
-from chalicelib import aws
-from chalicelib.config import get_settings
-from chalicelib.errors import Conflict, UnprocessableEntity, ValidationFailed
-
-_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
-HEADER = "idempotency-key"
+from chalicelib import context
+from chalicelib.errors import Conflict, UnprocessableEntity
+from chalicelib.repositories import idempotency as records
 
 
-@cache
-def _persistence() -> Any:
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+def request_of(scope: str, key: str, payload: Any) -> dict[str, Any]:
+    return {"scope": scope, "key": key, "payload": payload}
 
-    return DynamoDBPersistenceLayer(
-        table_name=get_settings().idempotency_table, boto3_client=aws.client("dynamodb")
-    )
+
+def record_key(scope: str, key: str | None) -> str | None:
+    """Key of the record being written for (scope, key), from inside `create`: erasing what was
+    created deletes it too (it keeps the response, hence the new id, for 24 hours)."""
+    return None if key is None else records.record_key({"scope": scope, "key": key})
 
 
 def run_idempotent(scope: str, key: str | None, payload: Any, create: Callable[[], dict]) -> dict:
     """Runs `create` once per (scope, key); scope names the route and the caller."""
     if key is None:
         return create()
-    if not _KEY.match(key):
-        message = "En-tête Idempotency-Key invalide (8 à 128 caractères : lettres, chiffres, - _ . :)."
-        raise ValidationFailed(message, {"Idempotency-Key": message})
 
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
@@ -49,16 +42,15 @@ def run_idempotent(scope: str, key: str | None, payload: Any, create: Callable[[
         expires_after_seconds=24 * 3600,
         raise_on_no_idempotency_key=True,
     )
-
-    from chalicelib.api.routing import lambda_context
-
-    context = lambda_context.get()
-    if context is not None and hasattr(context, "get_remaining_time_in_millis"):
+    lambda_context = context.lambda_context()
+    if lambda_context is not None and hasattr(lambda_context, "get_remaining_time_in_millis"):
         # Lets Powertools expire an "in progress" record when the invocation dies, so that a retry
         # after a crash is not refused for the whole record lifetime.
-        config.register_lambda_context(context)
+        config.register_lambda_context(lambda_context)
 
-    @idempotent_function(data_keyword_argument="request", persistence_store=_persistence(), config=config)
+    @idempotent_function(
+        data_keyword_argument="request", persistence_store=records.persistence(), config=config
+    )
     def submit(request: dict) -> dict:
         return create()
 
@@ -67,7 +59,7 @@ def run_idempotent(scope: str, key: str | None, payload: Any, create: Callable[[
             # Outside a Lambda invocation (scripts, tests calling services directly) there is no
             # context and Powertools warns on every call; the record then lives until it expires.
             warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
-            return submit(request={"scope": scope, "key": key, "payload": payload})
+            return submit(request=request_of(scope, key, payload))
     except IdempotencyAlreadyInProgressError as exc:
         raise Conflict(
             "Une demande identique est déjà en cours de traitement. Patientez un instant."

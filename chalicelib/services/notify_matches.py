@@ -6,7 +6,6 @@ retried run (or a second run the same day) sends nothing twice.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -14,23 +13,13 @@ from chalicelib import emails
 from chalicelib.config import get_settings
 from chalicelib.gateways.mailer import send_email
 from chalicelib.observability import logger, metrics
-from chalicelib.repositories import keys
-from chalicelib.repositories.db import data_table, is_conditional_failure
+from chalicelib.repositories import markers
 
 MARKER_TTL_S = 2 * 24 * 3600
 
 
 def _claim_today(owner_id: str, day: str) -> bool:
-    try:
-        data_table().put_item(
-            Item={**keys.digest(owner_id, day), "ttl": int(time.time()) + MARKER_TTL_S},
-            ConditionExpression="attribute_not_exists(PK)",
-        )
-    except Exception as exc:
-        if is_conditional_failure(exc):
-            return False
-        raise
-    return True
+    return markers.claim(owner_id, day, MARKER_TTL_S)
 
 
 def _plural(n: int, one: str, many: str) -> str:

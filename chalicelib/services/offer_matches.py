@@ -8,23 +8,24 @@ and have not paused their profile. Their e-mail and phone only once they said "i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
+from chalicelib.domain.calendar import utc_timestamp
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import NotFound
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import candidates, matches
-from chalicelib.schemas.candidates import CandidateRecord
-from chalicelib.schemas.matches import OUTCOMES_EMPLOYER, MatchView
-from chalicelib.schemas.offers import CandidateMatchOut, CompetenceLabel, MatchCounts, TrainingSummary
+from chalicelib.schemas.candidates_store import CandidateRecord
+from chalicelib.schemas.matches_store import OUTCOMES_EMPLOYER, MatchPair
+from chalicelib.schemas.offers import CompetenceLabel, MatchCounts, MatchForEmployer, TrainingSummary
 from chalicelib.schemas.offers_store import OfferRecord
 from chalicelib.services.submit_offer import owned_offer
 
 NOT_MATCHED = "Ce candidat ne fait pas partie des correspondances de cette offre."
-Pair = tuple[MatchView, CandidateRecord]
+Pair = tuple[MatchPair, CandidateRecord]
 
 
-def _concerns_employer(view: MatchView) -> bool:
+def _concerns_employer(view: MatchPair) -> bool:
     return view.match is not None or view.interest == "interested" or view.status in OUTCOMES_EMPLOYER
 
 
@@ -63,7 +64,7 @@ def answer_rate(counts: Iterable[MatchCounts]) -> float | None:
     return round(answered / interested, 3) if interested else None
 
 
-def candidate_out(view: MatchView, candidate: CandidateRecord, offer: OfferRecord) -> CandidateMatchOut:
+def candidate_out(view: MatchPair, candidate: CandidateRecord, offer: OfferRecord) -> MatchForEmployer:
     refs = get_referentials()
     labels = refs.competences
     required = set(offer.competences)
@@ -71,7 +72,7 @@ def candidate_out(view: MatchView, candidate: CandidateRecord, offer: OfferRecor
     held = sorted(candidate.competences, key=lambda code: code not in required)
     interested = {"interested": True, "not_interested": False}.get(view.interest or "")
     contact = {"email": candidate.email, "phone": candidate.phone} if interested else {}
-    return CandidateMatchOut(
+    return MatchForEmployer(
         candidate_id=candidate.id,
         first_name=candidate.first_name,
         training=TrainingSummary(
@@ -90,14 +91,14 @@ def candidate_out(view: MatchView, candidate: CandidateRecord, offer: OfferRecor
     )
 
 
-def list_for_owner(employer_id: str, offer_id: str) -> list[CandidateMatchOut]:
+def list_for_owner(employer_id: str, offer_id: str) -> list[MatchForEmployer]:
     offer = owned_offer(employer_id, offer_id)
     return [candidate_out(v, c, offer) for v, c in visible_pairs([offer.id])[offer.id]]
 
 
 def record_outcome(
     employer_id: str, offer_id: str, candidate_id: str, status: str, now: datetime | None = None
-) -> CandidateMatchOut:
+) -> MatchForEmployer:
     """Sets the employer's status (dated, appended to the history) for a candidate it can see."""
     offer = owned_offer(employer_id, offer_id)
     view = matches.get(offer.id, candidate_id) if len(candidate_id) <= 64 else None
@@ -105,7 +106,7 @@ def record_outcome(
     if view is None or not _may_be_shown(candidate):
         raise NotFound(NOT_MATCHED)
     assert candidate is not None
-    stamp = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+    stamp = utc_timestamp(now)
     matches.set_outcome(view, status, stamp)
     metrics.add_metric(name="OutcomeRecorded", unit="Count", value=1)
     logger.info(

@@ -9,8 +9,6 @@ sees the best 30 of what is stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -21,7 +19,7 @@ from chalicelib.domain.referentials import get_referentials
 from chalicelib.repositories import candidates as candidates_repo
 from chalicelib.repositories import matches as matches_repo
 from chalicelib.repositories import offers as offers_repo
-from chalicelib.schemas.matches import MatchRecord
+from chalicelib.schemas.matches_store import MatchRecord
 
 TOP_PER_OFFER = 50
 TOP_PER_CANDIDATE = 30
@@ -172,24 +170,3 @@ def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None 
         result.new_pairs += [pair for pair in changed if pair not in stored]
     result.written = matches_repo.apply_changes(puts, deletes)
     return result
-
-
-@contextmanager
-def count_dynamodb_requests() -> Iterator[dict[str, int]]:
-    """Counts DynamoDB API calls by operation (botocore event hooks) while the block runs."""
-    from chalicelib import aws
-    from chalicelib.repositories.db import data_table
-
-    counts: dict[str, int] = {}
-
-    def hook(model, **_kwargs) -> None:
-        counts[model.name] = counts.get(model.name, 0) + 1
-
-    emitters = {id(e): e for e in (aws.client("dynamodb").meta.events, data_table().meta.client.meta.events)}
-    for emitter in emitters.values():
-        emitter.register("before-call.dynamodb", hook, unique_id="passerelle-count")
-    try:
-        yield counts
-    finally:
-        for emitter in emitters.values():
-            emitter.unregister("before-call.dynamodb", unique_id="passerelle-count")

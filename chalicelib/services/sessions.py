@@ -6,8 +6,8 @@ import time
 from http.cookies import CookieError, SimpleCookie
 
 from chalicelib import emails
-from chalicelib.api.routing import Principal
 from chalicelib.config import get_settings
+from chalicelib.context import Principal, Role
 from chalicelib.domain.identity import keyed_hash, new_token, normalize_email
 from chalicelib.errors import RateLimited, Unauthorized
 from chalicelib.gateways import mailer, secrets
@@ -19,6 +19,7 @@ SESSION_TTL_S = 7 * 24 * 3600
 RATE_WINDOW_S = 15 * 60
 MAX_PER_ADDRESS = 5
 MAX_PER_CLIENT = 30
+ROLES = frozenset(Role)
 
 
 def _repo():
@@ -39,9 +40,9 @@ def principal_from_headers(headers: dict[str, str]) -> Principal | None:
         return None
     session_hash = keyed_hash(secrets.signing_key(), morsel.value)
     item = _repo().get_session(session_hash)
-    if not item or int(item["expires_at"]) <= time.time():
-        return None
-    return Principal(id=item["owner_id"], role=item["role"], session_key=session_hash)
+    if not item or int(item["expires_at"]) <= time.time() or item["role"] not in ROLES:
+        return None  # expired, or a role this version does not know (a session of a newer release)
+    return Principal(id=item["owner_id"], role=Role(item["role"]), session_key=session_hash)
 
 
 def issue_token(owner_id: str, role: str) -> str:
@@ -65,7 +66,7 @@ def _check_rate(kind: str, subject: str, limit: int) -> None:
 def lookup_account(email: str) -> tuple[str, str] | None:
     """(owner id, role) for an address: staff from configuration, others from the uniqueness item."""
     if email in secrets.staff_emails():
-        return "staff-" + keyed_hash(secrets.signing_key(), email)[:20], "staff"
+        return "staff-" + keyed_hash(secrets.signing_key(), email)[:20], Role.STAFF
     from chalicelib.repositories import accounts
 
     return accounts.owner_of_email(email)
@@ -97,7 +98,9 @@ def open_session(token: str) -> tuple[Principal, str]:
     _repo().put_session(session_hash, item["owner_id"], item["role"], int(time.time()) + SESSION_TTL_S)
     metrics.add_metric(name="SessionOpened", unit="Count", value=1)
     logger.info("session opened", extra={"owner_id": item["owner_id"], "role": item["role"]})
-    return Principal(item["owner_id"], item["role"], session_hash), session_cookie(session_id, SESSION_TTL_S)
+    return Principal(item["owner_id"], Role(item["role"]), session_hash), session_cookie(
+        session_id, SESSION_TTL_S
+    )
 
 
 def session_cookie(value: str, max_age: int) -> str:

@@ -24,8 +24,8 @@ from chalicelib.domain.export_format import paris_day
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.observability import logger
 from chalicelib.repositories import stats
-from chalicelib.schemas.matches import InteractionRecord
-from chalicelib.schemas.staff import BassinFigures, Placement, StatsOut, StatsPeriod, StatsQuery
+from chalicelib.schemas.matches_store import InteractionRecord
+from chalicelib.schemas.stats import BassinFigures, Placement, StatsPeriod, StatsQuery, StatsView
 
 INSTANT = ("candidates", "candidates_matchable", "open_offers", "matches")
 MONTHLY = ("interested", "hires", "ended_1m", "placed_1m", "ended_6m", "placed_6m")
@@ -134,7 +134,7 @@ def _figures(
     )
 
 
-def get_stats(query: StatsQuery) -> StatsOut:
+def get_stats(query: StatsQuery) -> StatsView:
     """Figures of one or every bassin and of the region, over whole months of the period."""
     refs = get_referentials()
     stored = stats.all_figures()
@@ -152,4 +152,4 @@ def get_stats(query: StatsQuery) -> StatsOut:
     if query.to:
         period_end = query.to.replace(day=monthrange(query.to.year, query.to.month)[1])
     period = StatsPeriod(from_=query.from_.replace(day=1) if query.from_ else None, to=period_end)
-    return StatsOut(period=period, bassins=bassins, region=region)
+    return StatsView(period=period, bassins=bassins, region=region)

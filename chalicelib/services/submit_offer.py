@@ -15,8 +15,13 @@ from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import employers, matches, offers
-from chalicelib.schemas.fields import competences_of_metier
-from chalicelib.schemas.offers import DEFAULT_LIFETIME_DAYS, OfferCreate, OfferUpdate
+from chalicelib.repositories.db import StaleVersion
+from chalicelib.schemas.offers import (
+    DEFAULT_LIFETIME_DAYS,
+    OfferCreate,
+    OfferUpdate,
+    check_competences_of_metier,
+)
 from chalicelib.schemas.offers_store import OfferRecord
 from chalicelib.services.idempotency import run_idempotent
 from chalicelib.services.matching_triggers import offer_changed
@@ -24,6 +29,8 @@ from chalicelib.services.matching_triggers import offer_changed
 _OFFER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 NOT_FOUND = "Offre introuvable."
 CLOSED = "Cette offre est clôturée : elle ne peut plus être modifiée."
+STALE = "Cette offre a été modifiée entre-temps : rechargez-la avant de l'enregistrer."
+STALE_FIELD = "Version périmée : rechargez l'offre."
 CLOSE_ATTEMPTS = 5
 
 
@@ -53,17 +60,11 @@ def submit(
         assert commune is not None  # checked by the request model
         now = utc_timestamp()
         record = OfferRecord(
+            **body.model_dump(exclude={"code_insee", "expires_at"}),
             id=new_id(),
             employer_id=employer_id,
-            title=body.title,
-            code_rome=body.code_rome,
-            description=body.description,
-            competences=body.competences,
             code_insee=commune.code_insee,
             bassin=commune.bassin_code,
-            contract_type=body.contract_type,
-            positions=body.positions,
-            start_date=body.start_date,
             expires_at=body.expires_at or days_after(today, DEFAULT_LIFETIME_DAYS),
             created_at=now,
             updated_at=now,
@@ -82,10 +83,10 @@ def edit(employer_id: str, offer_id: str, changes: OfferUpdate, expected_version
     """Applies the fields sent; 409 if the offer changed since `expected_version` was read."""
     offer = owned_offer(employer_id, offer_id)
     if offer.version != expected_version:
-        raise Conflict(offers.STALE, {"If-Match": "Version périmée : rechargez l'offre."})
+        raise Conflict(STALE, {"If-Match": STALE_FIELD})
     if not offer.is_open:
         raise Conflict(CLOSED)
-    updates = {name: getattr(changes, name) for name in changes.model_fields_set}
+    updates = changes.changes()
     if "code_insee" in updates:
         commune = get_referentials().commune(updates["code_insee"])
         assert commune is not None  # checked by the request model
@@ -93,7 +94,7 @@ def edit(employer_id: str, offer_id: str, changes: OfferUpdate, expected_version
     merged = offer.model_copy(update=updates)
     try:
         # A new métier needs competences of its own fiche.
-        competences_of_metier(merged.competences, merged.code_rome)
+        check_competences_of_metier(merged.competences, merged.code_rome)
     except ValueError as exc:
         raise ValidationFailed(
             f"Certains champs sont invalides : competences. {exc}", {"competences": str(exc)}
@@ -101,7 +102,10 @@ def edit(employer_id: str, offer_id: str, changes: OfferUpdate, expected_version
     record = OfferRecord.model_validate(
         {**merged.model_dump(), "version": offer.version + 1, "updated_at": utc_timestamp()}
     )
-    offers.save(record, expected_version)
+    try:
+        offers.save(record, expected_version)
+    except StaleVersion as exc:
+        raise Conflict(STALE, {"If-Match": STALE_FIELD}) from exc
     offer_changed(record.id, record.bassin)
     if record.bassin != offer.bassin:
         offer_changed(record.id, offer.bassin)
@@ -126,7 +130,7 @@ def close_offer(offer: OfferRecord, reason: str) -> OfferRecord:
             )
             try:
                 offers.save(closed, offer.version)
-            except Conflict:
+            except StaleVersion:
                 fresh = offers.get(offer.id)
                 if fresh is None:
                     raise NotFound(NOT_FOUND) from None

@@ -169,8 +169,7 @@ def _with_examples(document: dict) -> dict:
     success answers (201, 200 with an ETag, then 409 for a duplicate or a stale version) are
     checked against their schema on every run, not only when a generated body happens to pass
     every reference-data rule."""
-    from tests.factories import candidate_payload
-    from tests.factories_employers import employer_payload, offer_payload
+    from tests.factories import candidate_payload, employer_payload, offer_payload
 
     fuzzed = copy.deepcopy(document)
     bodies = {

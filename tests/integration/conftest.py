@@ -1,4 +1,7 @@
-"""Integration fixtures: a moto server over HTTP, resources created from infra/, the Chalice test client."""
+"""Integration fixtures: a moto server over HTTP, resources created from infra/, the Chalice test client.
+
+Helpers the tests call are in tests/integration/helpers.py, builders in tests/factories.py.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,7 @@ from moto.server import ThreadedMotoServer
 
 from scripts.moto_server import patch_moto
 from scripts.provision import provision
-
-STAFF_EMAIL = "agent@example.org"
+from tests.integration.helpers import STAFF_EMAIL, drain_exports_queue, drain_matching_queue
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +53,15 @@ def client(app):
 
     with Client(app, stage_name="local") as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def empty_queues(stack_env) -> Iterator[None]:
+    """Leaves the shared queues as the module found them empty: no worker consumes them in the API
+    tests, and tests/integration/test_infra.py counts the messages of the matching queue.
+    A module that sends messages says `pytestmark = pytest.mark.usefixtures("empty_queues")`."""
+    drain_matching_queue()
+    drain_exports_queue()
+    yield
+    drain_matching_queue()
+    drain_exports_queue()

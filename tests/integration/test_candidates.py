@@ -8,159 +8,79 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chalicelib.api.routing import ROUTES, Access
-from chalicelib.repositories import keys, matches, offers
+from chalicelib.api.routing import ROUTES, Role
+from chalicelib.repositories import keys, markers, matches, offers
 from chalicelib.repositories.db import data_table
-from chalicelib.schemas.matches import MatchRecord
-from chalicelib.schemas.offers_store import OfferRecord
 from chalicelib.services import sessions
 from scripts.moto_mail import latest_token, messages_to
 from tests.factories import (
+    METZ_BASSIN,
     MISSING,
     TRAINING_ROME,
     candidate_payload,
     competences_of,
     foreign_competence,
 )
-from tests.integration.test_auth import cookie_of, post
+from tests.integration.helpers import (
+    Answer,
+    all_items,
+    call,
+    data_item,
+    drain_matching_queue,
+    idempotency_table,
+    new_candidate,
+    open_session,
+    scan,
+    session_for,
+)
+from tests.integration.helpers import seed_match as _seed_match
+from tests.integration.helpers import seed_offer as _seed_offer
 
-METZ_BASSIN = "4410"
+pytestmark = pytest.mark.usefixtures("empty_queues")
+EMPLOYER = "emp-seed"
 
 
 # --- helpers -----------------------------------------------------------------------------------
-def drain_matching_queue() -> list[dict]:
-    """Takes every message off the matching queue (no worker consumes it in these tests)."""
-    from chalicelib import aws
-    from chalicelib.config import get_settings
-
-    sqs, url = aws.client("sqs"), get_settings().matching_queue_url
-    bodies: list[dict] = []
-    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-        for message in messages:
-            bodies.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-    return bodies
-
-
-@pytest.fixture(scope="module", autouse=True)
-def leave_the_matching_queue_empty(stack_env):
-    # Other modules (tests/integration/test_infra.py) count the messages on the shared queue.
-    drain_matching_queue()
-    yield
-    drain_matching_queue()
-
-
-def sign_up(client, body: dict, key: str | None = None):
-    headers = {"Idempotency-Key": key} if key else None
-    return post(client, "/api/candidates", body, headers)
-
-
-def session_from_token(client, token: str) -> tuple[dict, str]:
-    status, body, headers = post(client, "/api/auth/session", {"token": token})
-    assert status == 200, body
-    return body, cookie_of(headers)
-
-
-def new_candidate(client, moto_endpoint: str, **overrides) -> tuple[str, str, dict]:
-    """Signs up through the API and signs in with the welcome e-mail's link: (id, cookie, body)."""
-    body = candidate_payload(**overrides)
-    status, created, _ = sign_up(client, body)
-    assert status == 201, created
-    token = latest_token(moto_endpoint, body["email"])
-    assert token, "the welcome e-mail has no sign-in link"
-    session, cookie = session_from_token(client, token)
-    assert session == {"role": "candidate", "id": created["id"]}
-    return created["id"], cookie, body
-
-
-def cookie_for(client, owner_id: str, role: str) -> str:
-    """A real session of another role (the token is issued directly: no e-mail rate limit)."""
-    return session_from_token(client, sessions.issue_token(owner_id, role))[1]
-
-
-def call(client, method: str, path: str, cookie: str | None = None, body=None, headers=None):
-    all_headers = {"Content-Type": "application/json", **(headers or {})}
-    if cookie:
-        all_headers["Cookie"] = cookie
-    payload = json.dumps(body) if body is not None else b""
-    response = client.http.request(method, path, headers=all_headers, body=payload)
-    return response.status_code, json.loads(response.body or b"null"), response.headers
+def sign_up(client, body: dict, key: str | None = None) -> Answer:
+    headers = {"Idempotency_Key": key} if key else {}
+    return call(client, "POST", "/api/candidates", body, **headers)
 
 
 def get_me(client, cookie: str) -> dict:
-    status, body, headers = call(client, "GET", "/api/candidates/me", cookie)
+    status, body, headers = call(client, "GET", "/api/candidates/me", cookie=cookie)
     assert status == 200, body
     assert headers["ETag"] == f'"{body["version"]}"'
     return body
 
 
 def stored_profile(candidate_id: str) -> dict | None:
-    return data_table().get_item(Key=keys.candidate(candidate_id), ConsistentRead=True).get("Item")
-
-
-def scan(table) -> list[dict]:
-    items, kwargs = [], {}
-    while True:
-        page = table.scan(**kwargs)
-        items += page["Items"]
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
-def idempotency_table():
-    from chalicelib import aws
-    from chalicelib.config import get_settings
-
-    return aws.table(get_settings().idempotency_table)
-
-
-def all_items() -> list[dict]:
-    return scan(data_table()) + scan(idempotency_table())
+    return data_item(keys.candidate(candidate_id))
 
 
 def seed_offer(offer_id: str, *, status: str = "open", expires_in_days: int = 60, start_in_days: int = 10):
-    now = datetime.now(UTC).isoformat(timespec="seconds")
     today = date.today()
-    offers.create(
-        OfferRecord(
-            id=offer_id,
-            employer_id="emp-seed",
-            title=f"Cuisinier(ère) {offer_id}",
-            code_rome=TRAINING_ROME,
-            description="Cuisine traditionnelle.",
-            competences=competences_of(TRAINING_ROME, 4),
-            code_insee="57463",
-            bassin=METZ_BASSIN,
-            contract_type="cdi",
-            positions=1,
-            start_date=today + timedelta(days=start_in_days),
-            expires_at=today + timedelta(days=expires_in_days),
-            status=status,
-            created_at=now,
-            updated_at=now,
-        )
+    _seed_offer(
+        id=offer_id,
+        employer_id=EMPLOYER,
+        title=f"Cuisinier(ère) {offer_id}",
+        code_rome=TRAINING_ROME,
+        description="Cuisine traditionnelle.",
+        competences=competences_of(TRAINING_ROME, 4),
+        start_date=today + timedelta(days=start_in_days),
+        expires_at=today + timedelta(days=expires_in_days),
+        status=status,
     )
 
 
 def seed_match(offer_id: str, candidate_id: str, score: int) -> None:
-    matches.apply_changes(
-        [
-            MatchRecord(
-                offer_id=offer_id,
-                candidate_id=candidate_id,
-                employer_id="emp-seed",
-                bassin=METZ_BASSIN,
-                score=score,
-                exact=True,
-                distance_km=4.2,
-                competences_held=3,
-                competences_required=4,
-                reasons=["Même métier", "4 km", "3 compétences sur 4"],
-                computed_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            )
-        ],
-        [],
+    _seed_match(
+        offer_id,
+        candidate_id,
+        EMPLOYER,
+        score,
+        competences_held=3,
+        competences_required=4,
+        reasons=["Même métier", "4 km", "3 compétences sur 4"],
     )
 
 
@@ -177,8 +97,9 @@ def test_sign_up_emails_a_link_that_signs_the_candidate_in(client, moto_endpoint
 
     mails = messages_to(moto_endpoint, body["email"])
     assert len(mails) == 1 and mails[0]["subject"] == "Bienvenue sur Passerelle"
-    session, cookie = session_from_token(client, latest_token(moto_endpoint, body["email"]))
-    assert session == {"role": "candidate", "id": created["id"]}
+    session = call(client, "POST", "/api/auth/session", {"token": latest_token(moto_endpoint, body["email"])})
+    assert session.body == {"role": "candidate", "id": created["id"]}
+    cookie = session.headers["Set-Cookie"].split(";", 1)[0]
 
     me = get_me(client, cookie)
     assert me["id"] == created["id"] and me["email"] == body["email"]
@@ -219,9 +140,9 @@ def test_same_idempotency_key_creates_one_account(client, moto_endpoint):
     body = candidate_payload()
     first = sign_up(client, body, key="inscription-0001-abcdef")
     second = sign_up(client, body, key="inscription-0001-abcdef")
-    assert first[0] == second[0] == 201 and first[1] == second[1]
+    assert first.status == second.status == 201 and first.body == second.body
     owners = [i for i in scan(data_table()) if i.get("kind") == "candidate" and i["email"] == body["email"]]
-    assert [o["id"] for o in owners] == [first[1]["id"]]
+    assert [o["id"] for o in owners] == [first.body["id"]]
     assert len(messages_to(moto_endpoint, body["email"])) == 1
 
     other = candidate_payload()
@@ -299,15 +220,20 @@ def test_patch_needs_the_current_version_and_a_stale_one_changes_nothing(client,
     candidate_id, cookie, _ = new_candidate(client, moto_endpoint)
     me = get_me(client, cookie)
 
-    status, body, _ = call(client, "PATCH", "/api/candidates/me", cookie, {"mobility_km": 50})
+    status, body, _ = call(client, "PATCH", "/api/candidates/me", {"mobility_km": 50}, cookie=cookie)
     assert status == 400 and "If-Match" in body["error"]["fields"]
     status, body, _ = call(
-        client, "PATCH", "/api/candidates/me", cookie, {"mobility_km": 50}, {"If-Match": "v1"}
+        client, "PATCH", "/api/candidates/me", {"mobility_km": 50}, cookie=cookie, If_Match="v1"
     )
     assert status == 400 and "If-Match" in body["error"]["fields"]
 
     status, updated, headers = call(
-        client, "PATCH", "/api/candidates/me", cookie, {"mobility_km": 50, "phone": None}, {"If-Match": '"1"'}
+        client,
+        "PATCH",
+        "/api/candidates/me",
+        {"mobility_km": 50, "phone": None},
+        cookie=cookie,
+        If_Match='"1"',
     )
     assert status == 200, updated
     assert updated["mobility_km"] == 50 and updated["phone"] is None and updated["version"] == 2
@@ -315,7 +241,7 @@ def test_patch_needs_the_current_version_and_a_stale_one_changes_nothing(client,
 
     stored = stored_profile(candidate_id)
     status, body, _ = call(
-        client, "PATCH", "/api/candidates/me", cookie, {"mobility_km": 5}, {"If-Match": "1"}
+        client, "PATCH", "/api/candidates/me", {"mobility_km": 5}, cookie=cookie, If_Match="1"
     )
     assert status == 409 and body["error"]["code"] == "conflict"
     assert stored_profile(candidate_id) == stored
@@ -339,7 +265,7 @@ def test_patch_every_editable_field(client, moto_endpoint):
         "digest_opt_out": True,
     }
     drain_matching_queue()
-    status, me, _ = call(client, "PATCH", "/api/candidates/me", cookie, change, {"If-Match": "1"})
+    status, me, _ = call(client, "PATCH", "/api/candidates/me", change, cookie=cookie, If_Match="1")
     assert status == 200, me
     # both the new and the former bassin are matched again
     bassins = {m["bassin"] for m in drain_matching_queue() if m["candidate_id"] == candidate_id}
@@ -358,7 +284,9 @@ def test_patch_every_editable_field(client, moto_endpoint):
     # paused: the matching worker no longer sees the candidate (staff exports still do)
     assert item["GSI2PK"] == f"BASSIN#{me['bassin']['code']}#CANDX"
 
-    status, me, _ = call(client, "PATCH", "/api/candidates/me", cookie, {"visible": True}, {"If-Match": "2"})
+    status, me, _ = call(
+        client, "PATCH", "/api/candidates/me", {"visible": True}, cookie=cookie, If_Match="2"
+    )
     assert status == 200 and stored_profile(candidate_id)["GSI2PK"] == f"BASSIN#{me['bassin']['code']}#CAND"
 
 
@@ -377,7 +305,7 @@ def test_patch_refusals_name_the_field(client, moto_endpoint):
         ({"training": secretary, "target_code_rome": []}, "competences"),
     ]
     for change, field in cases:
-        status, body, _ = call(client, "PATCH", "/api/candidates/me", cookie, change, {"If-Match": "1"})
+        status, body, _ = call(client, "PATCH", "/api/candidates/me", change, cookie=cookie, If_Match="1")
         assert status == 400 and field in body["error"]["fields"], (change, body)
     assert stored_profile(candidate_id) == stored
 
@@ -405,14 +333,14 @@ def _concrete(path: str) -> str:
 
 def test_every_own_route_is_for_candidates_only(client):
     own_routes = [spec for spec in ROUTES if spec.path.startswith("/candidates/me")]  # app loaded by `client`
-    assert {spec.access for spec in own_routes} == {Access.CANDIDATE} and len(own_routes) == 6
-    employer = cookie_for(client, "emp-roles", "employer")
-    staff = cookie_for(client, "staff-roles", "staff")
+    assert {spec.access for spec in own_routes} == {frozenset({Role.CANDIDATE})} and len(own_routes) == 6
+    employer = session_for(client, "emp-roles", "employer")
+    staff = session_for(client, "staff-roles", "staff")
     for spec in own_routes:
         body = {"interested": True} if spec.method == "POST" else {}
-        assert call(client, spec.method, _concrete(spec.path), None, body)[0] == 401, spec.path
+        assert call(client, spec.method, _concrete(spec.path), body).status == 401, spec.path
         for cookie in (employer, staff):
-            status, answer, _ = call(client, spec.method, _concrete(spec.path), cookie, body)
+            status, answer, _ = call(client, spec.method, _concrete(spec.path), body, cookie=cookie)
             assert status == 403 and answer["error"]["code"] == "forbidden", (spec.path, status)
 
 
@@ -426,16 +354,16 @@ def test_a_candidate_only_ever_reaches_their_own_data(client, moto_endpoint):
     alice_profile = stored_profile(alice)
 
     assert get_me(client, bob_cookie)["id"] == bob
-    status, listed, _ = call(client, "GET", "/api/candidates/me/matches", bob_cookie)
+    status, listed, _ = call(client, "GET", "/api/candidates/me/matches", cookie=bob_cookie)
     assert status == 200 and [m["offer"]["id"] for m in listed] == ["iso-offer-bob"]
-    status, exported, _ = call(client, "GET", "/api/candidates/me/export", bob_cookie)
+    status, exported, _ = call(client, "GET", "/api/candidates/me/export", cookie=bob_cookie)
     assert exported["profile"]["id"] == bob and [m["offer_id"] for m in exported["matches"]] == [
         "iso-offer-bob"
     ]
     assert alice not in json.dumps(exported)
 
     status, body, _ = call(
-        client, "POST", "/api/candidates/me/matches/iso-offer-alice", bob_cookie, {"interested": True}
+        client, "POST", "/api/candidates/me/matches/iso-offer-alice", {"interested": True}, cookie=bob_cookie
     )
     assert status == 404 and body["error"]["code"] == "not_found"
     assert matches.get("iso-offer-alice", alice).interest is None
@@ -443,15 +371,15 @@ def test_a_candidate_only_ever_reaches_their_own_data(client, moto_endpoint):
 
     # Bob's update and erasure touch Bob only.
     status, _, _ = call(
-        client, "PATCH", "/api/candidates/me", bob_cookie, {"mobility_km": 1}, {"If-Match": "1"}
+        client, "PATCH", "/api/candidates/me", {"mobility_km": 1}, cookie=bob_cookie, If_Match="1"
     )
     assert status == 200
-    assert call(client, "DELETE", "/api/candidates/me", bob_cookie)[0] == 204
+    assert call(client, "DELETE", "/api/candidates/me", cookie=bob_cookie).status == 204
     assert stored_profile(alice) == alice_profile and stored_profile(bob) is None
     assert [v.offer_id for v in matches.for_candidate(alice)] == ["iso-offer-alice"]
     assert get_me(client, alice_cookie)["id"] == alice
     # Bob's address is free again.
-    assert sign_up(client, candidate_payload(email=bob_body["email"]))[0] == 201
+    assert sign_up(client, candidate_payload(email=bob_body["email"])).status == 201
 
 
 # --- matches --------------------------------------------------------------------------------------------
@@ -465,7 +393,7 @@ def test_matches_show_the_best_30_open_offers_with_reasons_and_record_interest(c
     seed_offer("list-expired", expires_in_days=-1)
     seed_match("list-expired", candidate_id, 98)
 
-    status, listed, _ = call(client, "GET", "/api/candidates/me/matches", cookie)
+    status, listed, _ = call(client, "GET", "/api/candidates/me/matches", cookie=cookie)
     assert status == 200 and len(listed) == 30
     ids = [m["offer"]["id"] for m in listed]
     assert ids == [f"list-open-{n:02d}" for n in range(34, 4, -1)]
@@ -494,22 +422,22 @@ def test_matches_show_the_best_30_open_offers_with_reasons_and_record_interest(c
     }
 
     path = "/api/candidates/me/matches/list-open-34"
-    status, answer, _ = call(client, "POST", path, cookie, {"interested": True})
+    status, answer, _ = call(client, "POST", path, {"interested": True}, cookie=cookie)
     assert status == 200 and answer["interest"] == "interested" and answer["offer"]["id"] == "list-open-34"
     status, answer, _ = call(
-        client, "POST", "/api/candidates/me/matches/list-open-33", cookie, {"interested": False}
+        client, "POST", "/api/candidates/me/matches/list-open-33", {"interested": False}, cookie=cookie
     )
     assert status == 200 and answer["interest"] == "not_interested"
-    listed = call(client, "GET", "/api/candidates/me/matches", cookie)[1]
+    listed = call(client, "GET", "/api/candidates/me/matches", cookie=cookie).body
     assert [m["interest"] for m in listed[:3]] == ["interested", "not_interested", None]
     assert matches.get("list-open-34", candidate_id).interaction.interest_at
 
     for offer_id in ("list-closed", "list-expired", "aucune-offre", "x" * 100):
         status, _, _ = call(
-            client, "POST", f"/api/candidates/me/matches/{offer_id}", cookie, {"interested": True}
+            client, "POST", f"/api/candidates/me/matches/{offer_id}", {"interested": True}, cookie=cookie
         )
         assert status == 404, offer_id
-    status, answer, _ = call(client, "POST", path, cookie, {"interested": "oui"})
+    status, answer, _ = call(client, "POST", path, {"interested": "oui"}, cookie=cookie)
     assert status == 400 and "interested" in answer["error"]["fields"]
 
 
@@ -517,9 +445,9 @@ def test_export_is_a_download_of_everything_held(client, moto_endpoint):
     candidate_id, cookie, body = new_candidate(client, moto_endpoint)
     seed_offer("export-open")
     seed_match("export-open", candidate_id, 80)
-    call(client, "POST", "/api/candidates/me/matches/export-open", cookie, {"interested": True})
+    call(client, "POST", "/api/candidates/me/matches/export-open", {"interested": True}, cookie=cookie)
 
-    status, exported, headers = call(client, "GET", "/api/candidates/me/export", cookie)
+    status, exported, headers = call(client, "GET", "/api/candidates/me/export", cookie=cookie)
     assert status == 200
     assert headers["Content-Disposition"] == 'attachment; filename="passerelle-mes-donnees.json"'
     assert exported["profile"]["email"] == body["email"] and exported["profile"]["id"] == candidate_id
@@ -534,14 +462,12 @@ def test_erasure_leaves_nothing_behind(client, moto_endpoint):
     body = candidate_payload()
     status, created, _ = sign_up(client, body, key="efface-moi-0001")
     candidate_id = created["id"]
-    _, cookie = session_from_token(client, latest_token(moto_endpoint, body["email"]))
+    cookie = open_session(client, latest_token(moto_endpoint, body["email"]))
     sessions.issue_token(candidate_id, "candidate")  # a pending sign-in link
     seed_offer("erase-offer")
     seed_match("erase-offer", candidate_id, 75)
-    call(client, "POST", "/api/candidates/me/matches/erase-offer", cookie, {"interested": True})
-    data_table().put_item(
-        Item={**keys.digest(candidate_id, date.today().isoformat()), "owner_id": candidate_id}
-    )
+    call(client, "POST", "/api/candidates/me/matches/erase-offer", {"interested": True}, cookie=cookie)
+    assert markers.claim(candidate_id, date.today().isoformat(), 3600)  # the day's digest marker
 
     def mentions(items: list[dict]) -> list[dict]:
         return [i for i in items if candidate_id in json.dumps(i, default=str) or body["email"] in str(i)]
@@ -551,10 +477,10 @@ def test_erasure_leaves_nothing_behind(client, moto_endpoint):
     # Powertools keeps the sign-up's response, hence the id: erased too
     assert len(mentions(scan(idempotency_table()))) == 1
 
-    status, _, headers = call(client, "DELETE", "/api/candidates/me", cookie)
+    status, _, headers = call(client, "DELETE", "/api/candidates/me", cookie=cookie)
     assert status == 204 and "Max-Age=0" in headers["Set-Cookie"]
     assert mentions(all_items()) == []
-    assert call(client, "GET", "/api/candidates/me", cookie)[0] == 401
+    assert call(client, "GET", "/api/candidates/me", cookie=cookie).status == 401
     assert stored_profile(candidate_id) is None
     # Other people's data is untouched: the offer is still there.
     assert offers.get("erase-offer") is not None
@@ -564,7 +490,7 @@ def test_erasure_leaves_nothing_behind(client, moto_endpoint):
 def test_if_match_must_be_a_version(client, moto_endpoint, header):
     _, cookie, _ = new_candidate(client, moto_endpoint)
     status, body, _ = call(
-        client, "PATCH", "/api/candidates/me", cookie, {"visible": False}, {"If-Match": header}
+        client, "PATCH", "/api/candidates/me", {"visible": False}, cookie=cookie, If_Match=header
     )
     assert status == 400 and "If-Match" in body["error"]["fields"]
 
@@ -572,8 +498,8 @@ def test_if_match_must_be_a_version(client, moto_endpoint, header):
 def test_repository_reads_for_the_matching_worker(client):
     from chalicelib.repositories import candidates
 
-    visible = sign_up(client, candidate_payload())[1]["id"]
-    unconsenting = sign_up(client, candidate_payload(consent_contact=False))[1]["id"]
+    visible = sign_up(client, candidate_payload()).body["id"]
+    unconsenting = sign_up(client, candidate_payload(consent_contact=False)).body["id"]
     matchable = {c.id for c in candidates.list_matchable_in_bassin(METZ_BASSIN)}
     assert visible in matchable and unconsenting not in matchable
     found = candidates.get_many([visible, unconsenting, "inconnu"])

@@ -16,23 +16,19 @@ lose concurrent writes, which would make these tests measure moto.
 Each PATCH is run twice: as the requests come, and with every writer held after its read until
 all 20 have read the same version (so that only the conditional write can tell them apart).
 
-About threads and the Chalice test client: `chalice.test.Client` keeps no per-call state of its
-own, but Chalice keeps the request being served in one attribute of the app object
-(`app.current_request`, read by the views through `Blueprint.current_request`), shared by every
-thread — and `chalice local` (a ThreadingHTTPServer over one app object) shares it the same way,
-so neither the real local server nor one client per thread (same app object) avoids it. A thread
-switch between Chalice setting it and the view reading it hands the view another thread's request:
-with a 1 ms pause added in the app's middleware, 260 of 1,000 concurrent GET /api/auth/me were
-answered with another thread's session; without the pause, 0 of 2,500 (1,500 through the dev
-server and `chalice local`, 1,000 through this client). Production is not exposed (one event at
-a time per Lambda process). So these tests check that every answer is the answer to its own
-request (the 200 carries that writer's change, each 201 and 409 its own request's data), which
-makes such a mix-up fail loudly instead of passing.
+About threads: Chalice keeps the request being served in one attribute of the app object
+(`app.current_request`, which `Blueprint.current_request` reads), shared by every thread of
+`chalice local` (a ThreadingHTTPServer over one app object) and of this client. Views used to read
+it there: with a 1 ms pause in the app's middleware, 260 of 1,000 concurrent GET /api/auth/me were
+answered with another thread's session. The middleware now hands each view its own request through
+a context variable (chalicelib/context.py); `test_every_view_reads_its_own_request` keeps that
+pause and fails if a view reads the shared attribute again. Production is not exposed either way
+(one event at a time per Lambda process). The other tests still check that every answer is the
+answer to its own request (the 200 carries that writer's change, each 201 and 409 its own data).
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -42,11 +38,12 @@ from typing import Any
 import pytest
 
 from chalicelib.repositories import keys
-from scripts.moto_mail import latest_token
 from tests.factories import candidate_payload
-from tests.factories_employers import (
-    drain_matching_queue,
-    open_session,
+from tests.integration.helpers import (
+    Answer,
+    call,
+    data_item,
+    new_candidate,
     post_offer,
     sign_up_employer,
 )
@@ -55,39 +52,29 @@ WRITERS = 20
 BARRIER_TIMEOUT_S = 60
 
 
-@pytest.fixture(scope="module", autouse=True)
-def leave_the_matching_queue_empty(stack_env):
-    # tests/integration/test_infra.py counts the messages of the shared matching queue.
-    drain_matching_queue()
-    yield
-    drain_matching_queue()
+pytestmark = pytest.mark.usefixtures("empty_queues")
 
 
 @dataclass
-class Answer:
+class Written:
+    """One writer's answer."""
+
     writer: int
     status: int
     body: Any
 
 
-def request(client, method: str, path: str, body: Any = None, **headers: str) -> tuple[int, Any]:
-    all_headers = {"Content-Type": "application/json", **{k.replace("_", "-"): v for k, v in headers.items()}}
-    payload = b"" if body is None else json.dumps(body)
-    response = client.http.request(method, path, headers=all_headers, body=payload)
-    return response.status_code, json.loads(response.body or b"null")
-
-
-def in_parallel(send: Callable[[int], tuple[int, Any]]) -> list[Answer]:
+def in_parallel(send: Callable[[int], Answer]) -> list[Written]:
     """Runs `send(writer)` in WRITERS threads released together; every answer, in writer order."""
     start = threading.Barrier(WRITERS, timeout=BARRIER_TIMEOUT_S)
-    answers: list[Answer | None] = [None] * WRITERS
+    answers: list[Written | None] = [None] * WRITERS
     errors: list[BaseException] = []
 
     def run(writer: int) -> None:
         try:
             start.wait()
-            status, body = send(writer)
-            answers[writer] = Answer(writer, status, body)
+            answer = send(writer)
+            answers[writer] = Written(writer, answer.status, answer.body)
         except BaseException as exc:  # reported below, with the thread's own error
             errors.append(exc)
 
@@ -114,14 +101,8 @@ def hold_after_read(monkeypatch, module: Any, name: str) -> None:
     monkeypatch.setattr(module, name, read_then_wait)
 
 
-def statuses(answers: list[Answer]) -> Counter[int]:
+def statuses(answers: list[Written]) -> Counter[int]:
     return Counter(a.status for a in answers)
-
-
-def data_item(key: dict[str, str]) -> dict | None:
-    from chalicelib.repositories.db import data_table
-
-    return data_table().get_item(Key=key, ConsistentRead=True).get("Item")
 
 
 def items_where(**attributes: str) -> list[dict]:
@@ -143,16 +124,6 @@ def items_where(**attributes: str) -> list[dict]:
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def new_candidate(client, moto_endpoint: str) -> tuple[str, str]:
-    """Signs up through the API and signs in with the welcome e-mail's link: (id, cookie)."""
-    body = candidate_payload()
-    status, created = request(client, "POST", "/api/candidates", body)
-    assert status == 201, created
-    token = latest_token(moto_endpoint, body["email"])
-    assert token, "the welcome e-mail has no sign-in link"
-    return created["id"], open_session(client, token)
-
-
 ORDERINGS = ["as-they-come", "all-read-before-any-write"]
 
 
@@ -163,21 +134,21 @@ def test_parallel_profile_edits_with_one_version_exactly_one_wins(
 ):
     from chalicelib.services import candidate_account
 
-    candidate_id, cookie = new_candidate(client, moto_endpoint)
-    status, before = request(client, "GET", "/api/candidates/me", Cookie=cookie)
+    candidate_id, cookie, _ = new_candidate(client, moto_endpoint)
+    status, before, _ = call(client, "GET", "/api/candidates/me", cookie=cookie)
     assert status == 200
     version = before["version"]
     if ordering == "all-read-before-any-write":
         hold_after_read(monkeypatch, candidate_account, "_load")
 
-    def edit(writer: int) -> tuple[int, Any]:
+    def edit(writer: int) -> Answer:
         # every writer asks for a different distance: the stored one names the winner
-        return request(
+        return call(
             client,
             "PATCH",
             "/api/candidates/me",
             {"mobility_km": 101 + writer},
-            Cookie=cookie,
+            cookie=cookie,
             If_Match=f'"{version}"',
         )
 
@@ -193,7 +164,7 @@ def test_parallel_profile_edits_with_one_version_exactly_one_wins(
     assert int(item["version"]) == version + 1
     assert int(item["mobility_km"]) == 101 + winner.writer  # no lost update
     monkeypatch.undo()
-    status, after = request(client, "GET", "/api/candidates/me", Cookie=cookie)
+    status, after, _ = call(client, "GET", "/api/candidates/me", cookie=cookie)
     assert status == 200 and after["mobility_km"] == 101 + winner.writer and after["version"] == version + 1
 
 
@@ -203,19 +174,19 @@ def test_parallel_offer_edits_with_one_version_exactly_one_wins(client, moto_end
 
     employer = sign_up_employer(client, moto_endpoint)
     offer_id = post_offer(client, employer)
-    status, before = request(client, "GET", f"/api/offers/{offer_id}", Cookie=employer.cookie)
+    status, before, _ = call(client, "GET", f"/api/offers/{offer_id}", cookie=employer.cookie)
     assert status == 200
     version = before["version"]
     if ordering == "all-read-before-any-write":
         hold_after_read(monkeypatch, submit_offer, "owned_offer")
 
-    def edit(writer: int) -> tuple[int, Any]:
-        return request(
+    def edit(writer: int) -> Answer:
+        return call(
             client,
             "PATCH",
             f"/api/offers/{offer_id}",
             {"positions": 11 + writer},
-            Cookie=employer.cookie,
+            cookie=employer.cookie,
             If_Match=str(version),
         )
 
@@ -231,7 +202,7 @@ def test_parallel_offer_edits_with_one_version_exactly_one_wins(client, moto_end
     assert int(item["version"]) == version + 1
     assert int(item["positions"]) == 11 + winner.writer  # no lost update
     monkeypatch.undo()
-    status, after = request(client, "GET", f"/api/offers/{offer_id}", Cookie=employer.cookie)
+    status, after, _ = call(client, "GET", f"/api/offers/{offer_id}", cookie=employer.cookie)
     assert status == 200 and after["positions"] == 11 + winner.writer and after["version"] == version + 1
 
 
@@ -255,7 +226,7 @@ def test_parallel_sign_ups_with_one_email_create_one_account(client, monkeypatch
         body["email"] = email
         body["first_name"] = f"Camille {chr(ord('A') + n)}"  # tells the writers apart in the store
 
-    answers = in_parallel(lambda writer: request(client, "POST", "/api/candidates", bodies[writer]))
+    answers = in_parallel(lambda writer: call(client, "POST", "/api/candidates", bodies[writer]))
     assert statuses(answers) == {201: 1, 409: WRITERS - 1}, [(a.status, a.body) for a in answers]
     winner = next(a for a in answers if a.status == 201)
     for loser in (a for a in answers if a.status == 409):
@@ -287,9 +258,7 @@ def test_parallel_identical_sign_ups_with_one_idempotency_key_create_one_account
     body = candidate_payload()
     key = "concurrency-test-0001"
 
-    answers = in_parallel(
-        lambda writer: request(client, "POST", "/api/candidates", body, Idempotency_Key=key)
-    )
+    answers = in_parallel(lambda writer: call(client, "POST", "/api/candidates", body, Idempotency_Key=key))
     counts = statuses(answers)
     assert set(counts) <= {201, 409} and counts[201] >= 1, [(a.status, a.body) for a in answers]
     ids = {a.body["id"] for a in answers if a.status == 201}
@@ -302,5 +271,39 @@ def test_parallel_identical_sign_ups_with_one_idempotency_key_create_one_account
     assert len(items_where(PK=f"EMAIL#{body['email']}")) == 1
     # and once the first has finished, the same request answers the same account again
     monkeypatch.undo()
-    status, again = request(client, "POST", "/api/candidates", body, Idempotency_Key=key)
+    status, again, _ = call(client, "POST", "/api/candidates", body, Idempotency_Key=key)
     assert status == 201 and again["id"] in ids
+
+
+# --- every view reads its own request --------------------------------------------------------
+def test_every_view_reads_its_own_request(client, monkeypatch):
+    """200 threads ask for 200 different communes at once, with a 1 ms pause in the middleware
+    (where a thread switch hands a view reading `app.current_request` another thread's request)."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import urlencode
+
+    from chalicelib.domain.referentials import get_referentials
+    from chalicelib.observability import logger
+
+    refs = get_referentials()
+    names = sorted({c.name for c in refs.communes.values()})[::40][:200]
+    expected = {name: [c.code_insee for c in refs.search_communes(name, 1)] for name in names}
+    assert len({tuple(v) for v in expected.values()}) == len(names)  # every answer tells its request
+    set_correlation_id = logger.set_correlation_id
+
+    def slow(value):
+        time.sleep(0.001)
+        return set_correlation_id(value)
+
+    monkeypatch.setattr(logger, "set_correlation_id", slow)
+
+    def ask(name: str) -> list[str]:
+        answer = call(client, "GET", "/api/referentials/communes?" + urlencode({"q": name, "limit": 1}))
+        assert answer.status == 200, answer.body
+        return [c["code_insee"] for c in answer.body]
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answered = dict(zip(names, pool.map(ask, names), strict=True))
+    mixed = [name for name in names if answered[name] != expected[name]]
+    assert mixed == [], f"{len(mixed)} of {len(names)} answers were another request's"

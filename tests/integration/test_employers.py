@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from scripts.moto_mail import latest_token, messages_to
-from tests.factories_employers import (
+from tests.factories import (
     LA_POSTE_SIRET,
     THIONVILLE,
-    call,
-    drain_matching_queue,
     employer_payload,
+)
+from tests.integration.helpers import (
+    call,
     post_offer,
     say_interest,
     seed_candidate,
@@ -19,12 +20,7 @@ from tests.factories_employers import (
     sign_up_employer,
 )
 
-
-@pytest.fixture(scope="module", autouse=True)
-def leave_the_matching_queue_empty(stack_env):
-    drain_matching_queue()
-    yield
-    drain_matching_queue()
+pytestmark = pytest.mark.usefixtures("empty_queues")
 
 
 def test_sign_up_sends_a_sign_in_link_and_opens_an_employer_session(client, moto_endpoint):

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
+from chalicelib.domain.calendar import utc_timestamp
 from chalicelib.repositories import candidates as candidates_repo
 from chalicelib.repositories import matches as matches_repo
 from chalicelib.repositories import offers as offers_repo
 from chalicelib.services import housekeeping
 from chalicelib.services.candidate_account import erase
 from scripts.moto_mail import messages_to
-from tests.integration.test_candidates import drain_matching_queue, seed_match, seed_offer
-from tests.integration.test_matching_runs import make_candidate
+from tests.integration.helpers import say_interest, seed_candidate, seed_match, seed_offer
+
+pytestmark = pytest.mark.usefixtures("empty_queues")
 
 
 def test_inactive_candidate_is_warned_once_then_erased(stack_env, moto_endpoint):
-    person = make_candidate(501)
+    person = seed_candidate()
     expires = candidates_repo.expiry_of(person.last_active_at)
     warn_day = (expires - timedelta(days=30)).date()
 
@@ -27,7 +31,7 @@ def test_inactive_candidate_is_warned_once_then_erased(stack_env, moto_endpoint)
     assert candidates_repo.get(person.id) is not None
 
     old = datetime.now(UTC) - timedelta(days=800)
-    stale = person.model_copy(update={"last_active_at": old.isoformat(timespec="seconds"), "version": 2})
+    stale = person.model_copy(update={"last_active_at": utc_timestamp(old), "version": 2})
     candidates_repo.save(stale, 1)
     due = (candidates_repo.expiry_of(stale.last_active_at) - timedelta(days=30)).date() + timedelta(days=30)
     counts = housekeeping.inactive_candidates(due)
@@ -36,28 +40,26 @@ def test_inactive_candidate_is_warned_once_then_erased(stack_env, moto_endpoint)
 
 
 def test_expired_offer_is_closed_and_the_employer_warned_a_week_before(stack_env):
-    seed_offer("offer-expiring-soon", expires_in_days=5)
-    seed_offer("offer-expired", expires_in_days=-1, start_in_days=-30)
-    counts = housekeeping.expiring_offers(date.today())
+    today = date.today()
+    soon = seed_offer(expires_at=today + timedelta(days=5))
+    expired = seed_offer(expires_at=today - timedelta(days=1), start_date=today - timedelta(days=30))
+    counts = housekeeping.expiring_offers(today)
     assert counts["offers_closed"] >= 1
-    assert offers_repo.get("offer-expired").status == "closed"
-    assert offers_repo.get("offer-expiring-soon").status == "open"
-    drain_matching_queue()
+    assert offers_repo.get(expired.id).status == "closed"
+    assert offers_repo.get(soon.id).status == "open"
 
 
 def test_unanswered_interest_is_chased_then_closed_sans_reponse(stack_env):
-    person = make_candidate(502)
-    seed_offer("offer-silent")
-    seed_match("offer-silent", person.id, 80)
-    view = matches_repo.get("offer-silent", person.id)
+    person = seed_candidate()
+    offer = seed_offer()
+    seed_match(offer.id, person.id, offer.employer_id, 80)
     asked = date.today() - timedelta(days=31)
-    matches_repo.set_interest(view, True, f"{asked.isoformat()}T09:00:00+00:00")
+    say_interest(offer.id, person.id, at=f"{asked.isoformat()}T09:00:00.000+00:00")
     assert [a.candidate_id for a in matches_repo.awaiting_since(asked.isoformat())] == [person.id]
 
     counts = housekeeping.unanswered_interests(date.today())
     assert counts["closed_without_answer"] >= 1
-    view = matches_repo.get("offer-silent", person.id)
-    assert view.interaction.status == "sans_reponse"
+    pair = matches_repo.get(offer.id, person.id)
+    assert pair.interaction.status == "sans_reponse"
     assert matches_repo.awaiting_since(asked.isoformat()) == []  # answered: out of the index
-    erase(person.id)  # the Colmar bassin belongs to test_matching_runs
-    drain_matching_queue()
+    erase(person.id)

@@ -7,9 +7,8 @@ import re
 
 from chalicelib.observability import logger
 from scripts.moto_mail import latest_token
-from tests.factories import candidate_payload
-from tests.factories_employers import employer_payload, offer_payload
-from tests.integration.test_candidates import call, drain_matching_queue, session_from_token
+from tests.factories import candidate_payload, employer_payload, offer_payload
+from tests.integration.helpers import call, drain_matching_queue, open_session
 
 EMAIL_PATTERN = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
@@ -22,31 +21,31 @@ def test_full_journey_logs_no_personal_data(client, moto_endpoint):
     logger.setLevel("INFO")  # the test suite runs at WARNING; production logs INFO
     try:
         person = candidate_payload(first_name="Ermengarde", last_name="Zwingelstein", phone="06 98 76 54 32")
-        status, created, _ = call(client, "POST", "/api/candidates", body=person)
+        status, created, _ = call(client, "POST", "/api/candidates", person)
         assert status == 201
-        _, cookie = session_from_token(client, latest_token(moto_endpoint, person["email"]))
-        me = call(client, "GET", "/api/candidates/me", cookie)[1]
+        cookie = open_session(client, latest_token(moto_endpoint, person["email"]))
+        me = call(client, "GET", "/api/candidates/me", cookie=cookie).body
         call(
             client,
             "PATCH",
             "/api/candidates/me",
-            cookie,
             {"mobility_km": 45},
-            {"If-Match": str(me["version"])},
+            cookie=cookie,
+            If_Match=str(me["version"]),
         )
-        call(client, "GET", "/api/candidates/me/matches", cookie)
-        call(client, "GET", "/api/candidates/me/export", cookie)
-        call(client, "POST", "/api/auth/magic-link", body={"email": person["email"]})
+        call(client, "GET", "/api/candidates/me/matches", cookie=cookie)
+        call(client, "GET", "/api/candidates/me/export", cookie=cookie)
+        call(client, "POST", "/api/auth/magic-link", {"email": person["email"]})
 
         firm = employer_payload(contact_name="Hildegarde Quistrebert")
-        status, employer, _ = call(client, "POST", "/api/employers", body=firm)
+        status, employer, _ = call(client, "POST", "/api/employers", firm)
         assert status == 201
-        _, employer_cookie = session_from_token(client, latest_token(moto_endpoint, firm["email"]))
-        status, offer, _ = call(client, "POST", "/api/offers", employer_cookie, offer_payload())
+        employer_cookie = open_session(client, latest_token(moto_endpoint, firm["email"]))
+        status, offer, _ = call(client, "POST", "/api/offers", offer_payload(), cookie=employer_cookie)
         assert status == 201
-        call(client, "GET", f"/api/offers/{offer['id']}/matches", employer_cookie)
-        call(client, "DELETE", "/api/employers/me", employer_cookie)
-        assert call(client, "DELETE", "/api/candidates/me", cookie)[0] == 204
+        call(client, "GET", f"/api/offers/{offer['id']}/matches", cookie=employer_cookie)
+        call(client, "DELETE", "/api/employers/me", cookie=employer_cookie)
+        assert call(client, "DELETE", "/api/candidates/me", cookie=cookie).status == 204
     finally:
         handler.setStream(previous)
         logger.setLevel(level)

@@ -8,69 +8,51 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from chalicelib import aws
 from chalicelib.config import get_settings
-from chalicelib.domain.identity import new_id
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.jobs.matching import PoisonMessage, handle_message
 from chalicelib.repositories import candidates as candidates_repo
+from chalicelib.repositories import db, runs
 from chalicelib.repositories import matches as matches_repo
 from chalicelib.repositories import offers as offers_repo
-from chalicelib.repositories import runs
-from chalicelib.schemas.candidates import CandidateRecord, Training
+from chalicelib.schemas.candidates_store import CandidateRecord
 from chalicelib.schemas.offers_store import OfferRecord
-from chalicelib.services import run_matching
+from tests.factories import new_id
+from tests.integration.helpers import drain, seed_candidate, seed_offer
 
 BASSIN = "4405"
 COLMAR = "68066"
 ROME = "F1703"
 
 
-def drain(queue_url: str) -> list[str]:
-    sqs, bodies = aws.client("sqs"), []
-    while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
-        for message in messages:
-            bodies.append(message["Body"])
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-    return bodies
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def make_candidate(index: int, *, mobility: int = 30, consent: bool = True) -> CandidateRecord:
-    competences = [c.code for c in get_referentials().competences_of(ROME)][: 2 + index % 4]
-    record = CandidateRecord(
+    return seed_candidate(
         id=f"cand-colmar-{index:03d}-{new_id()[:6]}",
         email=f"macon-{new_id()[:10]}@example.net",
         first_name="Alex",
         last_name="Martin",
+        phone=None,
         code_insee=COLMAR,
-        bassin=BASSIN,
         mobility_km=mobility,
-        training=Training(
-            title="Titre pro maçon", code_rome=[ROME], end_date=date.today() - timedelta(days=20)
-        ),
-        competences=competences,
+        training={
+            "title": "Titre pro maçon",
+            "code_rome": [ROME],
+            "end_date": date.today() - timedelta(days=20),
+        },
+        target_code_rome=[],
+        competences=[c.code for c in get_referentials().competences_of(ROME)][: 2 + index % 4],
         contract_types=["cdi", "cdd"],
-        available_from=date.today(),
         consent_contact=consent,
-        consent_terms_at=now(),
-        created_at=now(),
-        updated_at=now(),
-        last_active_at=now(),
     )
-    candidates_repo.create(record)
-    return record
 
 
 def make_offer(index: int, status: str = "open") -> OfferRecord:
-    record = OfferRecord(
+    return seed_offer(
         id=f"offer-colmar-{index:03d}-{new_id()[:6]}",
         employer_id="emp-colmar",
         title=f"Maçon / maçonne {index}",
@@ -78,17 +60,9 @@ def make_offer(index: int, status: str = "open") -> OfferRecord:
         description="Construction de maisons individuelles.",
         competences=[c.code for c in get_referentials().competences_of(ROME)][:4],
         code_insee=COLMAR,
-        bassin=BASSIN,
-        contract_type="cdi",
-        positions=1,
         start_date=date.today() + timedelta(days=15),
-        expires_at=date.today() + timedelta(days=60),
         status=status,
-        created_at=now(),
-        updated_at=now(),
     )
-    offers_repo.create(record)
-    return record
 
 
 def snapshot(offer_ids) -> dict:
@@ -125,7 +99,7 @@ def test_scheduled_run_fans_out_per_bassin_and_stores_explained_matches(client, 
         client.lambda_.invoke("matching_worker", event)
 
     run = runs.get(run_id)
-    assert run["status"] == "done" and run["bassins_done"] == 27
+    assert run.status == "done" and run.bassins_done == 27
     stored = matches_repo.for_offer(jobs[0].id)
     consenting = {p.id for p in people if p.consent_contact}
     ours = {p.id for p in people}  # other modules may add people to the same bassin
@@ -139,7 +113,7 @@ def test_scheduled_run_fans_out_per_bassin_and_stores_explained_matches(client, 
 def test_rerun_without_change_writes_nothing_and_never_scans(colmar):
     _, jobs = colmar
     handle_message(json.dumps({"type": "bassin", "bassin": BASSIN}))
-    with run_matching.count_dynamodb_requests() as calls:
+    with db.count_requests() as calls:
         totals = handle_message(json.dumps({"type": "bassin", "bassin": BASSIN}))
     assert totals["written"] == 0
     assert calls.get("BatchWriteItem", 0) == 0 and calls.get("Scan", 0) == 0

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.factories_employers import (
+from tests.factories import (
     AMNEVILLE,
     METZ,
     NANCY,
@@ -18,11 +18,13 @@ from tests.factories_employers import (
     OTHER_ROME,
     REIMS,
     THIONVILLE,
-    call,
     competences_of,
-    drain_matching_queue,
     malformed_offer_bodies,
     offer_payload,
+)
+from tests.integration.helpers import (
+    call,
+    drain_matching_queue,
     post_offer,
     say_interest,
     seed_candidate,
@@ -31,12 +33,7 @@ from tests.factories_employers import (
     sign_up_employer,
 )
 
-
-@pytest.fixture(scope="module", autouse=True)
-def leave_the_matching_queue_empty(stack_env):
-    drain_matching_queue()
-    yield
-    drain_matching_queue()
+pytestmark = pytest.mark.usefixtures("empty_queues")
 
 
 PUBLIC_FIELDS = {

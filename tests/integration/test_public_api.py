@@ -121,7 +121,7 @@ def test_certification_bad_queries_never_500(client):
 def test_openapi_describes_the_certification_model(client):
     doc = get_json(client, "/api/openapi.json")[1]
     ok = doc["paths"]["/api/referentials/certifications"]["get"]["responses"]["200"]
-    assert ok["content"]["application/json"]["schema"]["items"]["$ref"].endswith("/CertificationPublic")
-    model = doc["components"]["schemas"]["CertificationPublic"]
+    assert ok["content"]["application/json"]["schema"]["items"]["$ref"].endswith("/CertificationView")
+    model = doc["components"]["schemas"]["CertificationView"]
     assert {"code", "title", "code_rome"} <= set(model["required"])
     assert {"type", "level", "rncp"} <= model["properties"].keys()

@@ -19,32 +19,30 @@ import pytest
 from openpyxl import load_workbook
 
 from chalicelib.domain.export_format import CANDIDATE_HEADER, MATCH_HEADER, OFFER_HEADER, OUTCOME_HEADER
-from tests.factories_employers import (
+from tests.factories import (
     METZ,
     NANCY,
-    OFFER_ROME,
+)
+from tests.integration.helpers import (
+    STAFF_EMAIL,
     call,
-    competences_of,
+    drain_exports_queue,
     drain_matching_queue,
+    record_outcome,
+    say_interest,
     seed_candidate,
     seed_match,
     session_for,
+    sign_in,
 )
-from tests.integration.conftest import STAFF_EMAIL
-from tests.integration.test_auth import sign_in
+from tests.integration.helpers import seed_offer as _seed_offer
 
 SAINT_LOUIS = "68297"  # bassin 4418
 JANUARY_2024 = {"from": "2024-01-01", "to": "2024-01-31"}
 STAMP_2024 = "2024-01-15T09:30:00+00:00"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def leave_the_queues_empty(stack_env):
-    drain_matching_queue()
-    drain_exports_queue()
-    yield
-    drain_matching_queue()
-    drain_exports_queue()
+pytestmark = pytest.mark.usefixtures("empty_queues")
 
 
 @pytest.fixture(scope="module")
@@ -57,19 +55,6 @@ def staff(app, moto_endpoint) -> tuple[str, str]:
         me = call(client, "GET", "/api/auth/me", cookie=cookie)
     assert me.body["role"] == "staff" and me.body["id"].startswith("staff-")
     return cookie, me.body["id"]
-
-
-def drain_exports_queue() -> list[str]:
-    from chalicelib import aws
-    from chalicelib.config import get_settings
-
-    sqs, url = aws.client("sqs"), get_settings().exports_queue_url
-    bodies = []
-    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-        for message in messages:
-            bodies.append(message["Body"])
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-    return bodies
 
 
 def run_exports_worker() -> list[str | None]:
@@ -108,53 +93,22 @@ def csv_rows(data: bytes) -> list[list[str]]:
 
 
 def seed_offer(code_insee: str, status: str = "open", created_at: str | None = None, **overrides):
-    from chalicelib.domain.referentials import get_referentials
-    from chalicelib.repositories import offers
-    from chalicelib.schemas.offers_store import OfferRecord
-
-    stamp = created_at or datetime.now(UTC).isoformat(timespec="milliseconds")
-    today = date.today()
-    data = {
-        "id": uuid.uuid4().hex,
-        "employer_id": "emp-" + uuid.uuid4().hex[:8],
-        "title": "Commis de cuisine H/F",
-        "code_rome": OFFER_ROME,
-        "description": "Brasserie de centre-ville, service du midi et du soir.",
-        "competences": competences_of(OFFER_ROME),
-        "code_insee": code_insee,
-        "bassin": get_referentials().commune(code_insee).bassin_code,
-        "contract_type": "cdi",
-        "positions": 1,
-        "start_date": today + timedelta(days=10),
-        "expires_at": today + timedelta(days=60),
-        "status": status,
-        "closed_reason": "closed_by_employer" if status == "closed" else None,
-        "closed_at": stamp if status == "closed" else None,
-        "created_at": stamp,
-        "updated_at": stamp,
-    }
-    record = OfferRecord(**{**data, **overrides})
-    offers.create(record)
-    return record
+    return _seed_offer(code_insee=code_insee, status=status, created_at=created_at, **overrides)
 
 
 def record(offer_id: str, candidate_id: str, *, interested: bool | None = None, status=None, at=None) -> None:
-    from chalicelib.repositories import matches
-
-    view = matches.get(offer_id, candidate_id)
-    stamp = at or datetime.now(UTC).isoformat(timespec="seconds")
     if interested is not None:
-        matches.set_interest(view, interested, stamp)
+        say_interest(offer_id, candidate_id, interested, at)
     if status:
-        matches.set_outcome(matches.get(offer_id, candidate_id), status, stamp)
+        record_outcome(offer_id, candidate_id, status, at)
 
 
 # --- access ---------------------------------------------------------------------------------
 def test_every_staff_route_refuses_anonymous_candidates_and_employers(client):
-    from chalicelib.api.routing import ROUTES, Access
+    from chalicelib.api.routing import ROUTES, Role
 
     staff_routes = [spec for spec in ROUTES if spec.path.startswith("/staff/")]
-    assert len(staff_routes) == 7 and all(spec.access is Access.STAFF for spec in staff_routes)
+    assert len(staff_routes) == 7 and all(spec.access == {Role.STAFF} for spec in staff_routes)
     candidate = session_for(client, "cand-" + uuid.uuid4().hex, "candidate")
     employer = session_for(client, "emp-" + uuid.uuid4().hex, "employer")
     for spec in staff_routes:
@@ -461,9 +415,7 @@ def test_figures_of_bassin_4410_count_what_was_seeded(client, staff):
 
 
 def _training(end: date):
-    from chalicelib.schemas.candidates import Training
-
-    return Training(title="CAP Cuisine", code_rome=["G1609"], end_date=end, certification_obtained=True)
+    return {"title": "CAP Cuisine", "code_rome": ["G1609"], "end_date": end, "certification_obtained": True}
 
 
 # --- matching runs --------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 from pydantic import ValidationError
 
-from chalicelib.schemas.candidates import CandidateIn, CandidatePatch, add_years, check_competences
+from chalicelib.domain.calendar import add_years
+from chalicelib.schemas.candidates import CandidateCreate, CandidateUpdate, check_competences
 from chalicelib.schemas.validation import to_validation_failed
 from tests.factories import (
     MISSING,
@@ -22,11 +23,11 @@ TODAY = date(2025, 6, 15)
 CONTEXT = {"today": TODAY}
 
 
-def valid(body: dict) -> CandidateIn:
-    return CandidateIn.model_validate(body, context=CONTEXT)
+def valid(body: dict) -> CandidateCreate:
+    return CandidateCreate.model_validate(body, context=CONTEXT)
 
 
-def errors(body: dict, model=CandidateIn) -> dict[str, str]:
+def errors(body: dict, model=CandidateCreate) -> dict[str, str]:
     with pytest.raises(ValidationError) as caught:
         model.model_validate(body, context=CONTEXT)
     return to_validation_failed(caught.value).fields
@@ -97,6 +98,11 @@ def test_competences_of_a_target_metier_are_accepted():
     assert valid(payload(competences=target_only[:2])).competences == target_only[:2]
 
 
+def test_a_whole_distance_sent_as_a_json_float_is_a_whole_number():
+    assert valid(payload(mobility_km=5.0)).mobility_km == 5
+    assert errors(payload(mobility_km=5.5)) == {"mobility_km": "Un nombre entier est attendu."}
+
+
 # --- dates against the injected today ----------------------------------------------------------
 def test_date_limits_are_inclusive():
     assert valid(payload(training__end_date="2022-06-15", available_from="2024-06-15"))
@@ -153,6 +159,7 @@ def test_add_years_on_29_february():
         ({"mobility_km": "30"}, "mobility_km"),
         ({"mobility_km": True}, "mobility_km"),
         ({"mobility_km": 12.5}, "mobility_km"),
+        ({"mobility_km": [5]}, "mobility_km"),
         ({"training": "CAP"}, "training"),
         ({"training__title": "C"}, "training.title"),
         ({"training__title": "<b>CAP</b>"}, "training.title"),
@@ -213,9 +220,9 @@ def test_check_competences():
 
 # --- the update body ---------------------------------------------------------------------------------
 def test_patch_keeps_only_the_fields_sent():
-    patch = CandidatePatch.model_validate({"visible": False, "phone": None}, context=CONTEXT)
+    patch = CandidateUpdate.model_validate({"visible": False, "phone": None}, context=CONTEXT)
     assert patch.changes() == {"visible": False, "phone": None}
-    assert CandidatePatch.model_validate({}).changes() == {}
+    assert CandidateUpdate.model_validate({}).changes() == {}
 
 
 @pytest.mark.parametrize(
@@ -233,11 +240,11 @@ def test_patch_keeps_only_the_fields_sent():
     ],
 )
 def test_patch_refusals(body, field):
-    assert field in errors(body, CandidatePatch)
+    assert field in errors(body, CandidateUpdate)
 
 
 def test_patch_validates_a_whole_training():
-    patch = CandidatePatch.model_validate(
+    patch = CandidateUpdate.model_validate(
         {"training": {"title": "Bac pro", "code_rome": ["g1602"], "end_date": "2025-01-31"}}, context=CONTEXT
     )
     assert patch.changes()["training"].code_rome == ["G1602"]
@@ -273,16 +280,28 @@ def test_paused_or_unconsenting_candidates_leave_the_matching_partition(changes)
 
 @pytest.mark.parametrize(("header", "version"), [("3", 3), ('"3"', 3), ('W/"12"', 12), (" 7 ", 7)])
 def test_if_match_versions(header, version):
-    from chalicelib.services.candidate_account import expected_version
+    from chalicelib.api.http import version_from_if_match
 
-    assert expected_version(header) == version
+    assert version_from_if_match(header) == version
 
 
-@pytest.mark.parametrize("header", [None, "", "*", "v3", '"3', "1" * 12])
+@pytest.mark.parametrize("header", [None, "", "*", "v3", '"3', '3"', "1" * 12])
 def test_if_match_refusals_name_the_header(header):
+    from chalicelib.api.http import version_from_if_match
     from chalicelib.errors import ValidationFailed
-    from chalicelib.services.candidate_account import expected_version
 
     with pytest.raises(ValidationFailed) as caught:
-        expected_version(header)
+        version_from_if_match(header)
     assert list(caught.value.fields) == ["If-Match"]
+
+
+def test_the_if_match_rule_is_the_one_the_openapi_document_publishes():
+    import re
+
+    from chalicelib.api.openapi import IF_MATCH
+
+    pattern = IF_MATCH["schema"]["pattern"]
+    for header in ("3", '"3"', 'W/"12"'):
+        assert re.fullmatch(pattern, header)
+    for header in ('"3', '3"', "*", "v3"):
+        assert not re.fullmatch(pattern, header)

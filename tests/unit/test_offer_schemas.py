@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from chalicelib.schemas.employers import EmployerCreate, EmployerUpdate
 from chalicelib.schemas.offers import OfferCreate, OfferListQuery, OfferUpdate
 from chalicelib.schemas.validation import to_validation_failed
-from tests.factories_employers import (
+from tests.factories import (
     LA_POSTE_SIRET,
     OFFER_ROME,
     OTHER_ROME,

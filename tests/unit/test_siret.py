@@ -6,7 +6,7 @@ import pytest
 from stdnum import luhn
 
 from chalicelib.domain.siret import normalize_siret, siren_of
-from tests.factories_employers import LA_POSTE_SIRET, VALID_SIRET
+from tests.factories import LA_POSTE_SIRET, VALID_SIRET
 
 
 def test_a_luhn_valid_siret_is_accepted_with_or_without_spaces():

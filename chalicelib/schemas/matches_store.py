@@ -48,8 +48,9 @@ class InteractionRecord(BaseModel):
     reminded_at: str | None = None
 
 
-class MatchView(BaseModel):
-    """A match joined with what people said about it; `match` is None once the engine dropped it."""
+class MatchPair(BaseModel):
+    """A match joined with what people said about it (repositories/matches.py reads them together);
+    `match` is None once the engine dropped it."""
 
     offer_id: str
     candidate_id: str

@@ -1,0 +1,196 @@
+"""What the integration tests share: HTTP calls through the Chalice test client, accounts signed in
+the real way (e-mailed links read from moto), data seeded through the repositories, queue and
+table reads. Builders of bodies and records are in tests/factories.py.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from scripts.moto_mail import latest_token
+from tests.factories import candidate_payload, employer_payload, match_record, offer_payload
+
+STAFF_EMAIL = "agent@example.org"  # given to scripts/provision.py as the staff list by conftest.py
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+@dataclass
+class Answer:
+    status: int
+    body: Any
+    headers: dict
+
+    def __iter__(self):
+        """`status, body, headers = call(...)` reads as well as `.status`, `.body`, `.headers`."""
+        return iter((self.status, self.body, self.headers))
+
+
+def call(
+    client, method: str, path: str, body: Any = None, cookie: str | None = None, **headers: str
+) -> Answer:
+    """One request; `If_Match="1"` sends the header If-Match (underscores become hyphens)."""
+    all_headers = {"Content-Type": "application/json", **{k.replace("_", "-"): v for k, v in headers.items()}}
+    if cookie:
+        all_headers["Cookie"] = cookie
+    raw = b"" if body is None else (body if isinstance(body, bytes | str) else json.dumps(body))
+    response = client.http.request(method, path, body=raw, headers=all_headers)
+    return Answer(response.status_code, json.loads(response.body or b"null"), dict(response.headers))
+
+
+def cookie_of(answer: Answer) -> str:
+    return answer.headers["Set-Cookie"].split(";", 1)[0]
+
+
+def open_session(client, token: str) -> str:
+    """The session cookie a one-time sign-in token opens."""
+    answer = call(client, "POST", "/api/auth/session", {"token": token})
+    assert answer.status == 200, answer.body
+    return cookie_of(answer)
+
+
+def session_for(client, owner_id: str, role: str) -> str:
+    """A real session of any account and role, from a token the services issue (no e-mail, no rate limit)."""
+    from chalicelib.services import sessions
+
+    return open_session(client, sessions.issue_token(owner_id, role))
+
+
+def sign_in(client, moto_endpoint: str, email: str) -> str:
+    """The whole sign-in journey: ask for a link, read it in moto's SES, open the session."""
+    assert call(client, "POST", "/api/auth/magic-link", {"email": email}).status == 202
+    token = latest_token(moto_endpoint, email)
+    assert token, "no sign-in link was e-mailed"
+    return open_session(client, token)
+
+
+class Account(NamedTuple):
+    """A signed-up account: `id, cookie, body = new_candidate(...)` or `.id`, `.cookie`, `.email`."""
+
+    id: str
+    cookie: str
+    body: dict[str, Any]
+
+    @property
+    def email(self) -> str:
+        return self.body["email"]
+
+
+def _sign_up(client, moto_endpoint: str, path: str, body: dict[str, Any]) -> Account:
+    """POST the sign-up, then sign in with the link of the welcome e-mail."""
+    answer = call(client, "POST", path, body)
+    assert answer.status == 201, answer.body
+    token = latest_token(moto_endpoint, body["email"])
+    assert token, "the welcome e-mail has no sign-in link"
+    return Account(answer.body["id"], open_session(client, token), body)
+
+
+def new_candidate(client, moto_endpoint: str, **overrides: Any) -> Account:
+    return _sign_up(client, moto_endpoint, "/api/candidates", candidate_payload(**overrides))
+
+
+def sign_up_employer(client, moto_endpoint: str, **overrides: Any) -> Account:
+    return _sign_up(client, moto_endpoint, "/api/employers", employer_payload(**overrides))
+
+
+def post_offer(client, employer: Account, **overrides: Any) -> str:
+    answer = call(client, "POST", "/api/offers", offer_payload(**overrides), cookie=employer.cookie)
+    assert answer.status == 201, answer.body
+    return answer.body["id"]
+
+
+# --- seeding through the repositories ------------------------------------------------------------
+def seed_candidate(**overrides: Any):
+    from chalicelib.repositories import candidates
+    from tests.factories import candidate_record
+
+    record = candidate_record(**overrides)
+    candidates.create(record)
+    return record
+
+
+def seed_offer(**overrides: Any):
+    from chalicelib.repositories import offers
+    from tests.factories import offer_record
+
+    record = offer_record(**overrides)
+    offers.create(record)
+    return record
+
+
+def seed_match(offer_id: str, candidate_id: str, employer_id: str, score: int, **overrides: Any) -> None:
+    from chalicelib.repositories import matches
+
+    matches.apply_changes([match_record(offer_id, candidate_id, employer_id, score, **overrides)], [])
+
+
+def say_interest(offer_id: str, candidate_id: str, interested: bool = True, at: str | None = None) -> None:
+    from chalicelib.domain.calendar import utc_timestamp
+    from chalicelib.repositories import matches
+
+    pair = matches.get(offer_id, candidate_id)
+    assert pair is not None
+    matches.set_interest(pair, interested, at or utc_timestamp())
+
+
+def record_outcome(offer_id: str, candidate_id: str, status: str, at: str | None = None) -> None:
+    from chalicelib.domain.calendar import utc_timestamp
+    from chalicelib.repositories import matches
+
+    matches.set_outcome(matches.get(offer_id, candidate_id), status, at or utc_timestamp())
+
+
+# --- queues and tables ---------------------------------------------------------------------------
+def drain(queue_url: str) -> list[str]:
+    """Takes every message off a queue (no worker consumes them in the API tests): their bodies."""
+    from chalicelib import aws
+
+    sqs, bodies = aws.client("sqs"), []
+    while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:
+            bodies.append(message["Body"])
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return bodies
+
+
+def drain_matching_queue() -> list[dict]:
+    from chalicelib.config import get_settings
+
+    return [json.loads(body) for body in drain(get_settings().matching_queue_url)]
+
+
+def drain_exports_queue() -> list[str]:
+    from chalicelib.config import get_settings
+
+    return drain(get_settings().exports_queue_url)
+
+
+def data_item(key: dict[str, str]) -> dict | None:
+    from chalicelib.repositories.db import data_table
+
+    return data_table().get_item(Key=key, ConsistentRead=True).get("Item")
+
+
+def scan(table) -> list[dict]:
+    items, kwargs = [], {}
+    while True:
+        page = table.scan(**kwargs)
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def idempotency_table():
+    from chalicelib import aws
+    from chalicelib.config import get_settings
+
+    return aws.table(get_settings().idempotency_table)
+
+
+def all_items() -> list[dict]:
+    """Every item of the data and idempotency tables (tests proving nothing was stored or left)."""
+    from chalicelib.repositories.db import data_table
+
+    return scan(data_table()) + scan(idempotency_table())
