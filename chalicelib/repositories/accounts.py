@@ -11,10 +11,7 @@ from typing import Any
 from chalicelib.context import Role
 from chalicelib.repositories import db, keys
 from chalicelib.repositories.db import data_table
-
-
-class EmailTaken(Exception):
-    """The address already belongs to an account."""
+from chalicelib.repositories.errors import EmailTaken
 
 
 def owner_of_email(email: str) -> tuple[str, Role] | None:

@@ -14,12 +14,9 @@ from typing import Any
 
 from chalicelib import aws
 from chalicelib.config import get_settings
+from chalicelib.repositories.errors import StaleVersion
 
 BATCH_GET_MAX = 100  # DynamoDB's limit per BatchGetItem
-
-
-class StaleVersion(Exception):
-    """The stored item is no longer at the version the caller read (or no longer exists)."""
 
 
 def data_table() -> Any:

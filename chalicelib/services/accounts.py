@@ -11,7 +11,7 @@ from chalicelib.context import Role
 from chalicelib.errors import Conflict
 from chalicelib.gateways import mailer
 from chalicelib.observability import logger
-from chalicelib.repositories.accounts import EmailTaken
+from chalicelib.repositories.errors import EmailTaken
 from chalicelib.services import sessions
 
 DUPLICATE = "Un compte existe déjà avec cette adresse e-mail. Connectez-vous pour y accéder."

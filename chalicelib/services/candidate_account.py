@@ -9,7 +9,7 @@ from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import auth, candidates, idempotency, matches, offers
-from chalicelib.repositories.db import StaleVersion
+from chalicelib.repositories.errors import StaleVersion
 from chalicelib.schemas.candidates import (
     CandidateExport,
     CandidateUpdate,

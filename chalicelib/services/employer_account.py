@@ -9,7 +9,7 @@ from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import auth, employers, offers
-from chalicelib.repositories.db import StaleVersion
+from chalicelib.repositories.errors import StaleVersion
 from chalicelib.schemas.employers import EmployerUpdate, EmployerView
 from chalicelib.schemas.employers_store import EmployerRecord
 from chalicelib.schemas.offers import OwnOfferPage

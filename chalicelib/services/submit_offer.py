@@ -15,7 +15,7 @@ from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import employers, matches, offers
-from chalicelib.repositories.db import StaleVersion
+from chalicelib.repositories.errors import StaleVersion
 from chalicelib.schemas.offers import (
     DEFAULT_LIFETIME_DAYS,
     OfferCreate,
