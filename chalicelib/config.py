@@ -8,6 +8,7 @@ hard-codes a table, bucket or queue name.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -39,7 +40,9 @@ class Settings(BaseModel):
         return not self.is_local
 
 
-_ENV = {
+# The one list of the app's environment variables: setting → variable. scripts/provision.py (local)
+# and scripts/deploy.py (AWS) write them with `stage_environment`; `get_settings` reads them back.
+ENV = {
     "stage": "PASSERELLE_STAGE",
     "table": "PASSERELLE_TABLE",
     "idempotency_table": "PASSERELLE_IDEMPOTENCY_TABLE",
@@ -52,9 +55,30 @@ _ENV = {
     "sender": "PASSERELLE_SENDER",
     "site_url": "PASSERELLE_SITE_URL",
 }
+# Settings that name a resource of the infra/ stack → the stack output that holds the name.
+STACK_OUTPUTS = {
+    "table": "DataTableName",
+    "idempotency_table": "IdempotencyTableName",
+    "exports_bucket": "ExportsBucketName",
+    "site_bucket": "SiteBucketName",
+    "matching_queue_url": "MatchingQueueUrl",
+    "exports_queue_url": "ExportsQueueUrl",
+    "signing_secret": "SigningSecretName",
+    "staff_emails_param": "StaffEmailsParameterName",
+}
+
+
+def stage_environment(
+    outputs: Mapping[str, str], stage: str, sender: str, site_url: str | None = None
+) -> dict[str, str]:
+    """The app's environment for a stage, from the outputs of its infra/ stack."""
+    values = {"stage": stage, "sender": sender, **{s: outputs[o] for s, o in STACK_OUTPUTS.items()}}
+    if site_url:
+        values["site_url"] = site_url
+    return {ENV[setting]: value for setting, value in values.items()}
 
 
 @cache
 def get_settings() -> Settings:
-    values = {field: os.environ[var] for field, var in _ENV.items() if os.environ.get(var)}
+    values = {field: os.environ[var] for field, var in ENV.items() if os.environ.get(var)}
     return Settings(**values)

@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: `scripts` must be importable
     sys.path.insert(0, str(ROOT))
 
+from chalicelib.config import ENV, stage_environment  # noqa: E402
 from scripts import deploy_package  # noqa: E402
 from scripts.package import build as build_package  # noqa: E402
 from scripts.provision import load_template, moto_template_body  # noqa: E402
@@ -179,27 +180,6 @@ def stack_outputs(cloudformation: Any, stack_name: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- Chalice configuration
-
-
-def stage_environment(
-    outputs: Mapping[str, str], stage: str, sender: str, site_url: str | None
-) -> dict[str, str]:
-    """The app's environment (chalicelib/config.py `_ENV`) from the stack outputs."""
-    env = {
-        "PASSERELLE_STAGE": stage,
-        "PASSERELLE_TABLE": outputs["DataTableName"],
-        "PASSERELLE_IDEMPOTENCY_TABLE": outputs["IdempotencyTableName"],
-        "PASSERELLE_EXPORTS_BUCKET": outputs["ExportsBucketName"],
-        "PASSERELLE_SITE_BUCKET": outputs["SiteBucketName"],
-        "PASSERELLE_MATCHING_QUEUE_URL": outputs["MatchingQueueUrl"],
-        "PASSERELLE_EXPORTS_QUEUE_URL": outputs["ExportsQueueUrl"],
-        "PASSERELLE_SIGNING_SECRET": outputs["SigningSecretName"],
-        "PASSERELLE_STAFF_EMAILS_PARAM": outputs["StaffEmailsParameterName"],
-        "PASSERELLE_SENDER": sender,
-    }
-    if site_url:
-        env["PASSERELLE_SITE_URL"] = site_url
-    return env
 
 
 def site_url(outputs: Mapping[str, str], site_domain: str | None) -> str | None:
@@ -438,7 +418,7 @@ def deploy(options: Options) -> str:
         cloudformation, options.stack_name, template_body, {**parameters, "ApiDomainName": domain}
     )
     url = site_url(outputs, options.site_domain)
-    if url and write_chalice_environment(CHALICE_CONFIG, options.stage, {"PASSERELLE_SITE_URL": url}):
+    if url and write_chalice_environment(CHALICE_CONFIG, options.stage, {ENV["site_url"]: url}):
         print("5. e-mail links now point to", url)
         _deploy_functions(options, session, cloudformation, bucket)
 

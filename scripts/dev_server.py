@@ -30,6 +30,8 @@ DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "site"
 API_PREFIX = "/api"
 UPSTREAM_TIMEOUT_S = 60
 
+# The security headers of the site and the API, in one place: CloudFront's response headers policy
+# in infra/template.yaml sends the same (tests/integration/test_infra.py compares them), plus HSTS.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"

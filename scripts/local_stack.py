@@ -94,6 +94,7 @@ class Stack:
         )
         wait_http(f"{moto_url}/moto-api/", 30, moto)
 
+        from chalicelib.config import ENV
         from scripts.provision import provision
 
         started = time.monotonic()
@@ -103,7 +104,7 @@ class Stack:
             **base_env,
             **app_env,
             "AWS_ENDPOINT_URL": moto_url,
-            "PASSERELLE_SITE_URL": f"http://{HOST}:{SITE_PORT}",
+            ENV["site_url"]: f"http://{HOST}:{SITE_PORT}",
         }
         os.environ.update(env)  # the demo loader and the matching timer run in this process
         if DEMO:
@@ -144,7 +145,7 @@ class Stack:
 
     def matching_timer(self) -> None:
         """EventBridge stand-in: the same `start_run` as the hourly Lambda schedule."""
-        from chalicelib.jobs.matching import start_run
+        from chalicelib.services.matching_runs import start_run
 
         delay = 5.0  # a first run soon after start, so the demo data has matches
         while not self.stopping.wait(delay):

@@ -26,7 +26,13 @@ import boto3
 import yaml
 from botocore.exceptions import ClientError
 
-TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "infra" / "template.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: `chalicelib` must be importable
+    sys.path.insert(0, str(ROOT))
+
+from chalicelib.config import stage_environment  # noqa: E402 - the one list of the app's variables
+
+TEMPLATE_PATH = ROOT / "infra" / "template.yaml"
 DEFAULT_SENDER = "ne-pas-repondre@passerelle.grandest.example"
 DEFAULT_STAFF_EMAILS = ("agent@example.org",)
 
@@ -115,18 +121,7 @@ def provision(
     _ensure_signing_secret(client("secretsmanager"), outputs["SigningSecretName"])
     _ensure_staff_emails(client("ssm"), outputs["StaffEmailsParameterName"], staff_emails)
 
-    return {
-        "PASSERELLE_STAGE": stage,
-        "PASSERELLE_TABLE": outputs["DataTableName"],
-        "PASSERELLE_IDEMPOTENCY_TABLE": outputs["IdempotencyTableName"],
-        "PASSERELLE_EXPORTS_BUCKET": outputs["ExportsBucketName"],
-        "PASSERELLE_SITE_BUCKET": outputs["SiteBucketName"],
-        "PASSERELLE_MATCHING_QUEUE_URL": outputs["MatchingQueueUrl"],
-        "PASSERELLE_EXPORTS_QUEUE_URL": outputs["ExportsQueueUrl"],
-        "PASSERELLE_SIGNING_SECRET": outputs["SigningSecretName"],
-        "PASSERELLE_STAFF_EMAILS_PARAM": outputs["StaffEmailsParameterName"],
-        "PASSERELLE_SENDER": sender,
-    }
+    return stage_environment(outputs, stage, sender)
 
 
 def _ensure_stack(

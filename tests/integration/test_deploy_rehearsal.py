@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.config import _ENV
+from chalicelib.config import ENV
 from scripts.deploy import (
     HTML_CACHE,
     VERSIONED_CACHE,
@@ -58,7 +58,7 @@ def _key(report: dict[str, Any], name: str) -> str:
 def test_stack_outputs_become_the_stage_environment(report) -> None:
     outputs, env = report["outputs"], report["environment"]
 
-    assert set(_ENV.values()) <= set(env)  # every setting of chalicelib/config.py
+    assert set(ENV.values()) <= set(env)  # every setting of chalicelib/config.py
     assert env["PASSERELLE_STAGE"] == "test"
     assert env["PASSERELLE_TABLE"] == outputs["DataTableName"] == "passerelle-test-data"
     assert env["PASSERELLE_SITE_BUCKET"] == "passerelle-test-site-123456789012-eu-west-3"

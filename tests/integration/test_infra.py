@@ -272,16 +272,24 @@ def test_cloudfront_exists_only_once_the_api_domain_is_known() -> None:
     assert all(resource["Condition"] == "HasApi" for resource in cloudfront.values())
 
 
-def test_content_security_policy_is_served_exactly() -> None:
+def test_cloudfront_sends_the_security_headers_of_the_dev_server() -> None:
+    """One list of security headers (scripts/dev_server.py), served the same locally and by CloudFront."""
+    from scripts.dev_server import SECURITY_HEADERS
+
     config = load_template()["Resources"]["SecurityHeadersPolicy"]["Properties"][
         "ResponseHeadersPolicyConfig"
     ]
-
-    assert config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"] == (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
-        "object-src 'none'"
-    )
+    security = config["SecurityHeadersConfig"]
+    assert all(header["Override"] for header in security.values())
+    served = {
+        "Content-Security-Policy": security["ContentSecurityPolicy"]["ContentSecurityPolicy"],
+        "X-Content-Type-Options": "nosniff" if security["ContentTypeOptions"] else None,
+        "Referrer-Policy": security["ReferrerPolicy"]["ReferrerPolicy"],
+        "X-Frame-Options": security["FrameOptions"]["FrameOption"],
+        **{item["Header"]: item["Value"] for item in config["CustomHeadersConfig"]["Items"]},
+    }
+    assert served == SECURITY_HEADERS
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000  # HTTPS only: not local
 
 
 def test_signing_secret_value_is_generated_not_written() -> None:
