@@ -7,7 +7,7 @@ runs each measurement in a fresh child process (this script with --worker) that 
 over HTTP, so that the child's memory is the export pipeline's alone and not moto's, which keeps
 every uploaded byte in memory. The child generates seeded candidate records from the real
 reference data (Grand Est communes, ROME fiches and their competences), turns them into rows with
-`export_format.candidate_row` and hands the row generator to `build_export.write_csv` /
+`export_columns.candidate_row` and hands the row generator to `build_export.write_csv` /
 `write_xlsx`: the very code of the exports worker, from the first row to the completed
 multipart upload. Reading the rows from DynamoDB (Query pages of 1 MB) is left out: moto is far
 slower than DynamoDB at 100,000 items and that part only holds one page at a time.
@@ -106,13 +106,13 @@ def generate(count: int, seed: int) -> Iterator:
 
 def worker(rows: int, fmt_name: str, seed: int, trace: bool) -> dict:
     from chalicelib import aws
-    from chalicelib.domain import export_format as fmt
+    from chalicelib.domain import export_columns as columns
     from chalicelib.domain.referentials import get_referentials
     from chalicelib.services import build_export
 
     refs = get_referentials()
     aws.client("s3")  # connected before measuring, as in a warm Lambda
-    lines = (fmt.candidate_row(record, refs) for record in generate(rows, seed))
+    lines = (columns.candidate_row(record, refs) for record in generate(rows, seed))
     key = f"exports/bench/{rows}{'-traced' if trace else ''}.{fmt_name}"
     rss_before = _status_kb("VmRSS")
     reset = _reset_peak_rss()
@@ -120,9 +120,9 @@ def worker(rows: int, fmt_name: str, seed: int, trace: bool) -> dict:
         tracemalloc.start()
     started = time.perf_counter()
     if fmt_name == "csv":
-        written, size = build_export.write_csv(fmt.CANDIDATE_HEADER, lines, key)
+        written, size = build_export.write_csv(columns.CANDIDATE_HEADER, lines, key)
     else:
-        written, size = build_export.write_xlsx(fmt.CANDIDATE_HEADER, lines, key, "Candidats")
+        written, size = build_export.write_xlsx(columns.CANDIDATE_HEADER, lines, key, "Candidats")
     elapsed = time.perf_counter() - started
     result = {"rows": written, "bytes": size, "key": key, "seconds": round(elapsed, 2)}
     if trace:

@@ -37,6 +37,16 @@ def french_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def paris_day(timestamp: str | None) -> date | None:
+    """The day, in Paris, of an ISO 8601 timestamp as stored ("2026-03-01T23:30:00.000+00:00")."""
+    if not timestamp:
+        return None
+    moment = datetime.fromisoformat(timestamp)
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(_PARIS).date()
+
+
 def utc_timestamp(now: datetime | None = None) -> str:
     """When something was recorded: ISO 8601 in UTC, to the millisecond (sorts as text).
 

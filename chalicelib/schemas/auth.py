@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from chalicelib.context import Role
-from chalicelib.schemas.fields import Body
+from chalicelib.schemas.bases import Body
 
 
 class MagicLinkRequest(Body):

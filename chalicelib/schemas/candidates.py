@@ -8,9 +8,9 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, StrictBool, ValidationInfo, field_validator
 
 from chalicelib.domain.calendar import add_years
+from chalicelib.schemas.bases import Body, UpdateBody
 from chalicelib.schemas.candidates_store import TrainingRecord
 from chalicelib.schemas.fields import (
-    Body,
     CodeInsee,
     CodeRomeList,
     Competences,
@@ -19,7 +19,6 @@ from chalicelib.schemas.fields import (
     NoMarkup,
     PersonName,
     Phone,
-    UpdateBody,
     WholeNumber,
     check_range,
     competences_outside,

@@ -7,7 +7,8 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, StrictBool
 
 from chalicelib.domain.siret import normalize_siret
-from chalicelib.schemas.fields import Body, CodeInsee, Email, Phone, SingleLine, UpdateBody
+from chalicelib.schemas.bases import Body, UpdateBody
+from chalicelib.schemas.fields import CodeInsee, Email, Phone, SingleLine
 from chalicelib.schemas.referentials import BassinView
 
 Siret = Annotated[

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.schemas.bases import Period
 from chalicelib.schemas.exports_store import ExportFilters, ExportFormat, ExportKind, ExportStatus
-from chalicelib.schemas.fields import Cursor, Period
+from chalicelib.schemas.fields import Cursor
 
 
 class ExportRequest(Period):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from chalicelib.schemas.fields import Period
+from chalicelib.schemas.bases import Period
 
 ExportKind = Literal["candidates", "offers", "matches", "outcomes"]
 ExportFormat = Literal["csv", "xlsx"]

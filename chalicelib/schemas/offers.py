@@ -8,18 +8,16 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from chalicelib.domain.calendar import add_years
+from chalicelib.schemas.bases import Body, Query, UpdateBody
 from chalicelib.schemas.fields import (
     BassinCode,
-    Body,
     CodeInsee,
     CodeRome,
     Competences,
     Cursor,
     Description,
     IsoDate,
-    Query,
     SingleLine,
-    UpdateBody,
     WholeNumber,
     competences_outside,
     today_of,

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from chalicelib.schemas.runs_store import COUNTERS
 
-class RunCounts(BaseModel):
-    offers: int = 0
-    candidates: int = 0
-    pairs_examined: int = 0
-    eligible_pairs: int = 0
-    kept: int = 0
-    written: int = 0
-    digests: int = 0
+# What a run counts, summed over its bassins (names in runs_store.COUNTERS).
+RunCounts = create_model("RunCounts", **{name: (int, 0) for name in COUNTERS})
 
 
 class RunView(BaseModel):

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.schemas.fields import Period
+from chalicelib.schemas.bases import Period
 
 
 class StatsQuery(Period):

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from chalicelib.domain import export_columns as columns
 from chalicelib.domain import export_format as fmt
-from chalicelib.domain.calendar import paris_today, utc_timestamp
+from chalicelib.domain.calendar import paris_day, paris_today, utc_timestamp
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.gateways import exports_store
 from chalicelib.observability import logger, metrics
@@ -58,24 +59,24 @@ def _candidate_rows(bassin: str, filters: ExportFilters, progress: Progress) -> 
     refs = get_referentials()
     for record in candidates.iter_all_in_bassin(bassin):
         progress.step()
-        if _in_period(fmt.paris_day(record.created_at), filters):
-            yield fmt.candidate_row(record, refs)
+        if _in_period(paris_day(record.created_at), filters):
+            yield columns.candidate_row(record, refs)
 
 
 def _offer_rows(bassin: str, filters: ExportFilters, progress: Progress) -> Rows:
     refs = get_referentials()
     for record in offers.iter_in_bassin(bassin):
         progress.step()
-        if _in_period(fmt.paris_day(record.created_at), filters):
-            yield fmt.offer_row(record, refs)
+        if _in_period(paris_day(record.created_at), filters):
+            yield columns.offer_row(record, refs)
 
 
 def _match_rows(bassin: str, filters: ExportFilters, progress: Progress) -> Rows:
     refs = get_referentials()
     for offer_id, _ in stats.open_offers(bassin):
         for view in matches.for_offer(offer_id):
-            if view.match is not None and _in_period(fmt.paris_day(view.match.computed_at), filters):
-                yield fmt.match_row(view.match, view.interaction, refs)
+            if view.match is not None and _in_period(paris_day(view.match.computed_at), filters):
+                yield columns.match_row(view.match, view.interaction, refs)
         progress.step()
 
 
@@ -84,8 +85,8 @@ def _outcome_rows(bassin: str, filters: ExportFilters, progress: Progress) -> Ro
     for interaction in stats.interactions_in_bassin(bassin):
         progress.step()
         latest = max(filter(None, (interaction.interest_at, interaction.status_at)), default=None)
-        if _in_period(fmt.paris_day(latest), filters):
-            yield fmt.outcome_row(interaction, refs)
+        if _in_period(paris_day(latest), filters):
+            yield columns.outcome_row(interaction, refs)
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,10 @@ class KindSpec:
 
 
 KINDS = {
-    "candidates": KindSpec(fmt.CANDIDATE_HEADER, "Candidats", stats.count_candidates, _candidate_rows),
-    "offers": KindSpec(fmt.OFFER_HEADER, "Offres", stats.count_offers, _offer_rows),
-    "matches": KindSpec(fmt.MATCH_HEADER, "Correspondances", stats.count_open_offers, _match_rows),
-    "outcomes": KindSpec(fmt.OUTCOME_HEADER, "Résultats", stats.count_interactions, _outcome_rows),
+    "candidates": KindSpec(columns.CANDIDATE_HEADER, "Candidats", stats.count_candidates, _candidate_rows),
+    "offers": KindSpec(columns.OFFER_HEADER, "Offres", stats.count_offers, _offer_rows),
+    "matches": KindSpec(columns.MATCH_HEADER, "Correspondances", stats.count_open_offers, _match_rows),
+    "outcomes": KindSpec(columns.OUTCOME_HEADER, "Résultats", stats.count_interactions, _outcome_rows),
 }
 
 
@@ -175,7 +176,7 @@ def build(export_id: str) -> ExportRecord | None:
         return record
     spec = KINDS[record.kind]
     bassins = [record.filters.bassin] if record.filters.bassin else sorted(get_referentials().bassins)
-    day = fmt.paris_day(record.created_at) or paris_today()
+    day = paris_day(record.created_at) or paris_today()
     filename = fmt.export_filename(record.kind, record.filters.bassin, day, record.format)
     key = exports_store.object_key(export_id, filename)
     try:

@@ -19,8 +19,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from chalicelib.domain.calendar import utc_timestamp
-from chalicelib.domain.export_format import paris_day
+from chalicelib.domain.calendar import paris_day, utc_timestamp
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.observability import logger
 from chalicelib.repositories import stats

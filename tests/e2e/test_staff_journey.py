@@ -18,6 +18,7 @@ import time
 import pytest
 from openpyxl import load_workbook
 
+from chalicelib.domain.export_columns import MATCH_HEADER
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.helpers import (
     TIMEOUT_MS,
@@ -37,24 +38,6 @@ STAFF = "agent@example.org"
 DEMO_CANDIDATE = "candidat.demo@example.org"
 METZ = "4410"
 JOB_TIMEOUT_S = 60  # a matching run goes through the 27 bassins (slower on a busy machine)
-# The matches export's columns, in French (chalicelib/domain/export_format.py: MATCH_HEADER).
-MATCH_HEADER = [
-    "Identifiant de l'offre",
-    "Identifiant du candidat",
-    "Identifiant de l'employeur",
-    "Code bassin",
-    "Bassin d'emploi",
-    "Score",
-    "Distance (km)",
-    "Même métier",
-    "Compétences détenues",
-    "Compétences demandées",
-    "Raisons",
-    "Calculée le",
-    "Intérêt du candidat",
-    "Suite donnée",
-    "Date de la suite",
-]
 STAFF_PAGES = ("/agent/index.html", "/agent/exports.html", "/agent/appariements.html")
 
 
@@ -214,7 +197,7 @@ def test_staff_figures_matching_run_export_and_audit_log(stack, page, tmp_path):
     download.save_as(saved)
     sheet = load_workbook(saved, read_only=True).active
     table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert table[0] == MATCH_HEADER
+    assert table[0] == list(MATCH_HEADER)
     data = table[1:]
     assert len(data) == rows_said
     assert len(data) == stats_matches_now(page)  # the Metz figures' « Correspondances », after the run

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from openpyxl import load_workbook
 
-from chalicelib.domain.export_format import CANDIDATE_HEADER, MATCH_HEADER, OFFER_HEADER, OUTCOME_HEADER
+from chalicelib.domain.export_columns import CANDIDATE_HEADER, MATCH_HEADER, OFFER_HEADER, OUTCOME_HEADER
 from tests.factories import (
     METZ,
     NANCY,
@@ -278,7 +278,7 @@ def test_same_idempotency_key_same_export_and_bad_requests(client, staff):
 def test_a_failed_export_is_marked_failed_and_its_upload_aborted(client, staff, monkeypatch):
     from chalicelib import aws
     from chalicelib.config import get_settings
-    from chalicelib.domain import export_format
+    from chalicelib.domain import export_columns
 
     cookie, _ = staff
     seed_offer(SAINT_LOUIS)
@@ -286,7 +286,7 @@ def test_a_failed_export_is_marked_failed_and_its_upload_aborted(client, staff, 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(export_format, "offer_row", broken)
+    monkeypatch.setattr(export_columns, "offer_row", broken)
     export_id = request_export(client, cookie, kind="offers", format="csv", bassin="4418")
     assert run_exports_worker() == ["failed"]
     body = call(client, "GET", f"/api/staff/exports/{export_id}", cookie=cookie).body

@@ -9,7 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from chalicelib.domain import export_columns as columns
 from chalicelib.domain import export_format as fmt
+from chalicelib.domain.calendar import french_date, paris_day
 from chalicelib.domain.referentials import get_referentials
 
 
@@ -63,7 +65,7 @@ def test_numbers_dates_and_harmless_text_are_left_alone():
 
 
 def test_french_formats():
-    assert fmt.french_date(date(2026, 2, 3)) == "03/02/2026"
+    assert french_date(date(2026, 2, 3)) == "03/02/2026"
     assert (
         fmt.french_decimal(4.2) == "4,2"
         and fmt.french_decimal(3.0) == "3"
@@ -71,8 +73,8 @@ def test_french_formats():
     )
     assert fmt.display_phone("+33612345678") == "06 12 34 56 78"
     # A timestamp late in the evening (UTC) is already the next day in Paris.
-    assert fmt.paris_day("2026-01-31T23:30:00+00:00") == date(2026, 2, 1)
-    assert fmt.paris_day(None) is None
+    assert paris_day("2026-01-31T23:30:00+00:00") == date(2026, 2, 1)
+    assert paris_day(None) is None
     assert fmt.export_filename("candidates", "4410", date(2026, 11, 29), "csv") == (
         "passerelle-candidats-4410-2026-11-29.csv"
     )
@@ -111,12 +113,16 @@ def _candidate(consent: bool) -> SimpleNamespace:
 
 def test_candidate_rows_carry_identity_and_contact_only_with_consent():
     refs = get_referentials()
-    with_consent = dict(zip(fmt.CANDIDATE_HEADER, fmt.candidate_row(_candidate(True), refs), strict=True))
-    without = dict(zip(fmt.CANDIDATE_HEADER, fmt.candidate_row(_candidate(False), refs), strict=True))
+    with_consent = dict(
+        zip(columns.CANDIDATE_HEADER, columns.candidate_row(_candidate(True), refs), strict=True)
+    )
+    without = dict(zip(columns.CANDIDATE_HEADER, columns.candidate_row(_candidate(False), refs), strict=True))
 
     assert with_consent["Commune"] == "Metz" and with_consent["Bassin d'emploi"] == "Metz"
     assert with_consent["E-mail"] == "camille@example.net" and with_consent["Téléphone"] == "06 12 34 56 78"
     assert with_consent["Contrats recherchés"] == ["CDI", "Intérim"]
     assert [without[k] for k in ("Prénom", "Nom", "E-mail", "Téléphone")] == [None] * 4
-    [_, row] = read_back(as_file_text(fmt.CANDIDATE_HEADER, [fmt.candidate_row(_candidate(False), refs)]))
+    [_, row] = read_back(
+        as_file_text(columns.CANDIDATE_HEADER, [columns.candidate_row(_candidate(False), refs)])
+    )
     assert row[7] == "'=CAP Cuisine" and row[1] == "02/01/2026" and row[-4:] == ["", "", "", ""]
