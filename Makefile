@@ -16,7 +16,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(VENV)/bin/pytest
 PYDEPS := $(VENV)/.deps-installed
 NODEDEPS := node_modules/.deps-installed
-ASSETS := site/vendor/.built
+ASSETS := build/site/.built
 CHECKOV_VENV := .venv-checkov
 CHECKOV_DEPS := $(CHECKOV_VENV)/.deps-installed
 PACKAGE_DIR := build/package
@@ -55,8 +55,9 @@ $(NODEDEPS): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(ASSETS): $(NODEDEPS) $(PYDEPS) scripts/build_site.py
-	$(PY) scripts/build_site.py
+# The site built into build/site (pages from site/_layout.html, static files, npm files): docs/site.md.
+$(ASSETS): $(NODEDEPS) $(PYDEPS) scripts/build_site.py $(shell find site -type f)
+	$(PY) scripts/build_site.py --quiet
 	touch $@
 
 run: install
@@ -78,11 +79,12 @@ refdata: $(PYDEPS)
 refdata-check: $(PYDEPS)
 	$(PY) scripts/build_reference_data.py --check
 
-# The package tests (tests/unit/test_package.py) and the deploy rehearsal read build/package.
-unit: $(PYDEPS) $(PACKAGE)
+# The package tests (tests/unit/test_package.py) and the deploy rehearsal read build/package; the
+# site tests and the rehearsal read build/site (install).
+unit: install $(PACKAGE)
 	$(PYTEST) -q tests/unit
 
-integration: $(PYDEPS) $(PACKAGE)
+integration: install $(PACKAGE)
 	$(PYTEST) -q tests/integration
 
 # The deployment package (scripts/package.py): `chalice package --stage prod`, every module compiled by
@@ -128,4 +130,4 @@ deploy: install
 	$(PY) scripts/deploy.py --stage $(STAGE)
 
 clean:
-	rm -rf build .pytest_cache .ruff_cache site/vendor
+	rm -rf build .pytest_cache .ruff_cache

@@ -62,7 +62,7 @@ def _reset_peak_rss() -> bool:
 def generate(count: int, seed: int) -> Iterator:
     """Seeded candidate records, made one at a time (the export never holds them all)."""
     from chalicelib.domain.referentials import get_referentials
-    from chalicelib.schemas.candidates import CandidateRecord, Training
+    from chalicelib.schemas.candidates_store import CandidateRecord, TrainingRecord
 
     refs = get_referentials()
     rnd = random.Random(seed)
@@ -84,7 +84,7 @@ def generate(count: int, seed: int) -> Iterator:
             code_insee=commune.code_insee,
             bassin=commune.bassin_code,
             mobility_km=rnd.randint(5, 60),
-            training=Training(
+            training=TrainingRecord(
                 title=f"Titre professionnel {refs.metiers[training].label}"[:150],
                 code_rome=[training],
                 end_date=TODAY - timedelta(days=rnd.randint(-80, 365)),

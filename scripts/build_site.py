@@ -1,12 +1,21 @@
-"""Copy the few npm files the site serves from node_modules/ into site/vendor/.
+"""Build the site into build/site/: pages from one template, static files, and the npm files.
 
-    npm ci && python scripts/build_site.py          # copy (only what changed)
-    python scripts/build_site.py --check            # exit 1 if site/vendor is not up to date
+    npm ci && python scripts/build_site.py          # write what changed (docs/site.md)
+    python scripts/build_site.py --check            # exit 1 if build/site is not what site/ gives
 
-site/vendor/ is generated and git-ignored: the versions are pinned by package.json and
-package-lock.json. Only the files listed in VENDOR_FILES end up on the site; axe-core in
-particular is a test tool and never copied. Files in site/vendor/ that are not listed are
-removed, so the folder always mirrors this list exactly.
+Sources in site/:
+- `_layout.html` is the one layout (head, header and main menu, footer); `_macros.html` and
+  `agent/_agent.html` (the staff pages' layout) are templates too. A file whose name starts with
+  `_` is a template and is never published.
+- every other `.html` file is a page: `{% extends "_layout.html" %}`, its `title`, `description`
+  (and `script`, `autocomplete` if it needs them), and its `main` block (Jinja2, autoescaped).
+- css/, js/, img/ are copied as they are.
+The npm files the site serves (VENDOR_FILES, versions pinned by package.json and package-lock.json)
+go to build/site/vendor/; axe-core in particular is a test tool and never copied.
+
+The output mirrors the sources exactly: a file no longer produced is removed. What serves or ships
+the site reads build/site: scripts/dev_server.py (so `make run` and the e2e tests),
+scripts/check_site.py, scripts/bench_lighthouse.py and scripts/deploy.py.
 """
 
 from __future__ import annotations
@@ -18,9 +27,11 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO_ROOT / "node_modules"
-VENDOR_DIR = REPO_ROOT / "site" / "vendor"
+SOURCE_DIR = REPO_ROOT / "site"
+OUTPUT_DIR = REPO_ROOT / "build" / "site"
+STATIC_DIRS = ("css", "js", "img")
 
-# package → [(file inside the package, destination inside site/vendor)]
+# package → [(file inside the package, destination inside build/site/vendor)]
 VENDOR_FILES: dict[str, list[tuple[str, str]]] = {
     "@picocss/pico": [
         ("css/pico.min.css", "pico/pico.min.css"),
@@ -56,40 +67,84 @@ def _check_installed(package: str, pinned: dict[str, str]) -> Path:
     return package_dir
 
 
-def plan() -> dict[Path, Path]:
-    """destination → source for every vendored file; raises BuildError if something is missing."""
+def vendor_files() -> dict[str, Path]:
+    """vendor/<file> → its source in node_modules; raises BuildError if something is missing."""
     if not NODE_MODULES.is_dir():
         raise BuildError("node_modules/ introuvable : lancez `npm ci` à la racine du dépôt.")
     pinned = _pinned_versions()
-    copies: dict[Path, Path] = {}
+    copies: dict[str, Path] = {}
     for package, files in VENDOR_FILES.items():
         package_dir = _check_installed(package, pinned)
         for source_name, destination_name in files:
             source = package_dir / source_name
             if not source.is_file():
                 raise BuildError(f"{source} introuvable : le paquet a-t-il changé de structure ?")
-            copies[VENDOR_DIR / destination_name] = source
+            copies[f"vendor/{destination_name}"] = source
     return copies
 
 
-def build(check_only: bool = False) -> list[str]:
-    """Bring site/vendor in line with VENDOR_FILES; return the changes (made, or needed if check_only)."""
-    copies = plan()
+def page_sources(source_dir: Path = SOURCE_DIR) -> list[str]:
+    """The pages (paths relative to site/), templates left out."""
+    return sorted(
+        path.relative_to(source_dir).as_posix()
+        for path in source_dir.rglob("*.html")
+        if not path.name.startswith("_") and path.relative_to(source_dir).parts[0] not in STATIC_DIRS
+    )
+
+
+def render_pages(source_dir: Path = SOURCE_DIR) -> dict[str, bytes]:
+    """Every page rendered through its layout: path → HTML."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+    environment = Environment(
+        loader=FileSystemLoader(source_dir),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    pages: dict[str, bytes] = {}
+    for name in page_sources(source_dir):
+        defaults = {"path": "/" + name, "script": None, "autocomplete": False}
+        try:
+            pages[name] = environment.get_template(name).render(**defaults).encode("utf-8")
+        except TemplateError as error:
+            raise BuildError(f"site/{name} : {error}") from error
+    return pages
+
+
+def outputs(source_dir: Path = SOURCE_DIR) -> dict[str, bytes]:
+    """Everything build/site holds: path → content."""
+    produced = render_pages(source_dir)
+    for folder in STATIC_DIRS:
+        for path in sorted((source_dir / folder).rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                produced[path.relative_to(source_dir).as_posix()] = path.read_bytes()
+    for name, source in vendor_files().items():
+        produced[name] = source.read_bytes()
+    return produced
+
+
+def build(check_only: bool = False, output_dir: Path = OUTPUT_DIR) -> list[str]:
+    """Bring output_dir in line with the sources; return the changes (made, or needed if check_only)."""
+    produced = outputs()
     changes: list[str] = []
-    for destination, source in copies.items():
-        content = source.read_bytes()
+    for name, content in produced.items():
+        destination = output_dir / name
         if destination.is_file() and destination.read_bytes() == content:
             continue
-        changes.append(f"copie {destination.relative_to(REPO_ROOT)}")
+        changes.append(f"écrit {name}")
         if not check_only:
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(content)
-    if VENDOR_DIR.is_dir():
-        for path in sorted(VENDOR_DIR.rglob("*"), reverse=True):  # files before their folders
+    if output_dir.is_dir():
+        for path in sorted(output_dir.rglob("*"), reverse=True):  # files before their folders
+            name = path.relative_to(output_dir).as_posix()
             if path.name.startswith("."):
-                continue  # stamp files (make's site/vendor/.built); the dev server never serves them
-            if path.is_file() and path not in copies:
-                changes.append(f"suppression {path.relative_to(REPO_ROOT)}")
+                continue  # stamp files (make's build/site/.built); the dev server never serves them
+            if path.is_file() and name not in produced:
+                changes.append(f"supprime {name}")
                 if not check_only:
                     path.unlink()
             elif path.is_dir() and not check_only and not any(path.iterdir()):
@@ -99,25 +154,28 @@ def build(check_only: bool = False) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Copie les fichiers npm servis par le site dans site/vendor/."
+        description="Construit le site dans build/site/ depuis site/ et node_modules/."
     )
     parser.add_argument("--check", action="store_true", help="vérifie sans rien écrire (code 1 si à refaire)")
+    parser.add_argument("--quiet", action="store_true", help="ne dit que les erreurs")
     args = parser.parse_args(argv)
     try:
         changes = build(check_only=args.check)
     except BuildError as error:
         print(f"build_site : {error}", file=sys.stderr)
         return 1
-    for change in changes:
-        print(f"build_site : {change}")
     if args.check and changes:
         print(
-            "build_site : site/vendor n'est pas à jour : lancez `python scripts/build_site.py`.",
+            f"build_site : build/site n'est pas à jour ({len(changes)} fichiers) : lancez `python scripts/build_site.py`.",
             file=sys.stderr,
         )
         return 1
-    if not changes:
-        print("build_site : site/vendor est à jour.")
+    if not args.quiet:
+        print(
+            f"build_site : {len(changes)} fichier(s) écrit(s) ou supprimé(s) dans build/site."
+            if changes
+            else "build_site : build/site est à jour."
+        )
     return 0
 
 

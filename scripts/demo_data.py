@@ -7,7 +7,7 @@ address and SIRET here is invented; SIRETs are generated with a valid Luhn key.
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 DEMO_CANDIDATE = "candidat.demo@example.org"
 DEMO_EMPLOYER = "employeur.demo@example.org"
@@ -61,16 +61,17 @@ def _siret(rng: random.Random) -> str:
 
 
 def load_demo_data(seed: int = 2026) -> str:
+    from chalicelib.domain.calendar import utc_timestamp
     from chalicelib.domain.referentials import get_referentials
     from chalicelib.repositories import candidates, employers, offers
-    from chalicelib.schemas.candidates import CandidateRecord, Training
-    from chalicelib.schemas.employers import EmployerRecord
+    from chalicelib.schemas.candidates_store import CandidateRecord, TrainingRecord
+    from chalicelib.schemas.employers_store import EmployerRecord
     from chalicelib.schemas.offers_store import OfferRecord
 
     rng = random.Random(seed)
     refs = get_referentials()
     today = date.today()
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    now = utc_timestamp()
 
     def skills(code: str, count: int) -> list[str]:
         fiche = [c.code for c in refs.competences_of(code) if c.kind == "savoir_faire"][:12]
@@ -133,7 +134,7 @@ def load_demo_data(seed: int = 2026) -> str:
                 code_insee=commune.code_insee,
                 bassin=commune.bassin_code,
                 mobility_km=rng.choice([10, 20, 30, 50]),
-                training=Training(
+                training=TrainingRecord(
                     title=f"Titre professionnel {refs.metiers[code].label.split(' / ')[0].lower()}",
                     code_rome=[code],
                     end_date=today - timedelta(days=rng.randint(-40, 90)),

@@ -13,7 +13,7 @@
 4. the stack again with the API's domain, which creates CloudFront and its bucket-policy statement;
 5. `PASSERELLE_SITE_URL` set to the distribution (or the Région's domain), step 3 again if it
    changed;
-6. the site built (`npm ci`, scripts/build_site.py) and uploaded: every asset under css/, js/,
+6. the site built into build/site (`npm ci`, scripts/build_site.py) and uploaded: every asset under css/, js/,
    vendor/ and img/ goes under `static/<release>/`, a name derived from the assets' content, cached a
    year; the HTML pages, rewritten to point there, are uploaded last and revalidated on every visit
    (`no-cache`), so a page never pairs with assets of another release; objects of older releases are
@@ -24,7 +24,7 @@ The site has no runtime configuration to write: the API is on the same origin (`
 
 `--rehearse` starts a moto server (or uses `--endpoint`), creates the stack from infra/ through the same
 code (less the types moto lacks, as scripts/provision.py does), writes the environment into a copy of
-the Chalice configuration, uploads site/ and checks each object's type and cache headers with
+the Chalice configuration, uploads build/site and checks each object's type and cache headers with
 HeadObject; then invalidates a distribution created on moto's CloudFront API. It uploads the package
 `make package` built (build/package) and creates each of its functions with moto's Lambda API; the
 stack of the packaged template (moto has no AWS::Serverless transform) and the CloudFront stack update
@@ -61,7 +61,7 @@ from scripts.provision import load_template, moto_template_body  # noqa: E402
 TEMPLATE_PATH = ROOT / "infra" / "template.yaml"
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 PACKAGE_DIR = ROOT / "build" / "package"  # what `make package` builds (prod), used by the rehearsal
-SITE_DIR = ROOT / "site"
+SITE_DIR = ROOT / "build" / "site"  # what scripts/build_site.py writes
 DEFAULT_REGION = "eu-west-3"
 
 # Top-level folders of site/ whose files are versioned (uploaded under static/<release>/).
@@ -269,7 +269,7 @@ def _point_to_release(html: str, prefix: str, known: set[str], page: str) -> str
     def replace(match: re.Match[str]) -> str:
         path = match["path"]
         if path.split("?", 1)[0].split("#", 1)[0] not in known:
-            raise DeployError(f"{page} refers to /{path}, which is not in site/")
+            raise DeployError(f"{page} refers to /{path}, which the build did not produce")
         return f'{match["attr"]}/{prefix}{path}"'
 
     return _ASSET_REFERENCE.sub(replace, html)
@@ -593,7 +593,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site-domain", help="the Région's domain for the site (with --certificate-arn)")
     parser.add_argument("--certificate-arn", help="ACM certificate in us-east-1 for --site-domain")
     parser.add_argument("--web-acl-arn", help="WAF web ACL (scope CLOUDFRONT, us-east-1)")
-    parser.add_argument("--skip-site-build", action="store_true", help="upload site/ as it is")
+    parser.add_argument("--skip-site-build", action="store_true", help="upload build/site as it is")
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     parser.add_argument(
         "--rehearse", action="store_true", help="run what can run on moto, touch no AWS account"

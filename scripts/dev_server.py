@@ -1,6 +1,8 @@
 """Local stand-in for CloudFront: serves the static site and proxies `/api/*` to `chalice local`.
 
-    python scripts/dev_server.py --port 8080 --api http://127.0.0.1:8000 --root site
+    python scripts/dev_server.py --port 8080 --api http://127.0.0.1:8000 --root build/site
+
+It serves the built site (scripts/build_site.py writes build/site from site/), what CloudFront serves.
 
 Like the production distribution, it answers every request with the same security headers
 (CSP included), so a page that works here does not break behind CloudFront because of an
@@ -26,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "site"
+DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "build" / "site"
 API_PREFIX = "/api"
 UPSTREAM_TIMEOUT_S = 60
 
@@ -391,7 +393,9 @@ def main(argv: list[str] | None = None) -> int:
         default=f"http://127.0.0.1:{api_port}",
         help="URL de `chalice local` (défaut : http://127.0.0.1:PASSERELLE_API_PORT, port 8000)",
     )
-    parser.add_argument("--root", default=str(DEFAULT_ROOT), help="dossier du site (défaut : site/ du dépôt)")
+    parser.add_argument(
+        "--root", default=str(DEFAULT_ROOT), help="dossier du site construit (défaut : build/site du dépôt)"
+    )
     parser.add_argument("--quiet", action="store_true", help="ne pas journaliser chaque requête")
     args = parser.parse_args(argv)
 
@@ -402,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if not (server.site_root / "vendor").is_dir():
         print(
-            "dev_server : site/vendor absent — lancez `npm ci && python scripts/build_site.py`.",
+            "dev_server : build/site/vendor absent — lancez `npm ci && python scripts/build_site.py`.",
             file=sys.stderr,
         )
     signal.signal(signal.SIGTERM, _stop)

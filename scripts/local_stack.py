@@ -126,9 +126,11 @@ class Stack:
         )
         wait_http(f"http://{HOST}:{API_PORT}/api/health", 60, api)
 
+        from scripts.build_site import OUTPUT_DIR, build
         from scripts.dev_server import make_server
 
-        self.site_server = make_server(SITE_PORT, f"http://{HOST}:{API_PORT}/api", ROOT / "site")
+        build()  # the pages as site/ says now (only what changed is written)
+        self.site_server = make_server(SITE_PORT, f"http://{HOST}:{API_PORT}/api", OUTPUT_DIR)
         threading.Thread(target=self.site_server.serve_forever, daemon=True).start()
         threading.Thread(target=self.watch_mail, args=(moto_url,), daemon=True).start()
         threading.Thread(target=self.matching_timer, daemon=True).start()

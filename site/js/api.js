@@ -11,6 +11,46 @@ export const GENERIC_ERROR_MESSAGE =
 // Query parameter that carries the opaque `next` cursor of a paginated list back to the API.
 export const CURSOR_PARAM = 'next'; // API.md: lists take ?limit= and the opaque cursor as ?next=
 
+// The contract check (tests only: the tests define `__recordApiRead` before a page loads): every
+// field a page reads from an answer is reported as "GET /api/offers 200 items[].title", and
+// tests/site_contract.py checks that the OpenAPI schema of that answer has it. A field the page
+// wrote itself is not a read of the contract.
+const NOT_FIELDS = new Set(['then', 'toJSON', 'constructor', 'valueOf', 'toString', 'hasOwnProperty',
+  'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__proto__']);
+
+function recordingReads(value, answer, path = '') {
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  const written = new Set();
+  const field = (key) => (Array.isArray(value) ? `${path}[]` : path ? `${path}.${key}` : key);
+  const read = (key) => {
+    const isIndex = Array.isArray(value) && /^\d+$/.test(key);
+    if (isIndex || (!Array.isArray(value) && !NOT_FIELDS.has(key) && !written.has(key))) {
+      globalThis.__recordApiRead(`${answer} ${field(key)}`);
+      return true;
+    }
+    return false;
+  };
+  return new Proxy(value, {
+    get(target, key, receiver) {
+      const child = Reflect.get(target, key, receiver);
+      if (typeof key === 'symbol' || !read(key)) {
+        return child;
+      }
+      return recordingReads(child, answer, field(key));
+    },
+    has(target, key) {
+      if (typeof key === 'string') read(key);
+      return Reflect.has(target, key);
+    },
+    set(target, key, newValue, receiver) {
+      written.add(key);
+      return Reflect.set(target, key, newValue, receiver);
+    },
+  });
+}
+
 function errorBody(code, message) {
   return { error: { code, message } };
 }
@@ -66,6 +106,9 @@ export async function apiRequest(method, path, { body, headers = {}, query } = {
     return { status: 0, body: errorBody('network_error', NETWORK_ERROR_MESSAGE), headers: new Headers() };
   }
   const result = { status: response.status, body: await readBody(response), headers: response.headers };
+  if (typeof globalThis.__recordApiRead === 'function') {
+    result.body = recordingReads(result.body, `${method} ${new URL(url, location.href).pathname} ${result.status}`);
+  }
   if (result.status >= 400 && !(result.body && result.body.error)) {
     result.body = errorBody('http_error', GENERIC_ERROR_MESSAGE);
   }

@@ -86,3 +86,9 @@ export function kindLabel(kind) {
 export function searchable(text) {
   return String(text ?? '').toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 }
+
+/** A phone number as stored (+33612345678) as people read it: 06 12 34 56 78. */
+export function formatPhone(phone) {
+  const national = /^\+33[1-9]\d{8}$/.test(phone) ? `0${phone.slice(3)}` : phone;
+  return national.replace(/^(0\d)(\d{2})(\d{2})(\d{2})(\d{2})$/, '$1 $2 $3 $4 $5');
+}

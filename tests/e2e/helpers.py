@@ -6,15 +6,19 @@ has the focus, then type or press keys, never click.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
 import uuid
 from datetime import date
+from pathlib import Path
 
 from scripts.moto_mail import messages_to, sign_in_tokens
 
 TIMEOUT_MS = 10_000
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # Chromium reports every 4xx answer of fetch() as a console error; only these, expected in a
 # given step, are tolerated.
@@ -213,3 +217,27 @@ def request_sign_in_link(stack, page, email: str) -> str:
         time.sleep(0.1)
     assert len(messages) == before + 1
     return sign_in_link(stack, messages[-1])
+
+
+# --- accessibility (axe-core) ----------------------------------------------------------------
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_violations(page) -> list[dict]:
+    # Evaluated through the DevTools protocol: the page's CSP (rightly) refuses injected <script> tags.
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"axe-core WCAG 2.1 AA violations on {page.url}: {violations}"

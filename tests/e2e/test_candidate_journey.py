@@ -18,9 +18,9 @@ import pytest
 import requests
 
 from scripts.moto_mail import messages_to, sent_messages, sign_in_tokens
-from tests.e2e.conftest import assert_accessible
 from tests.e2e.helpers import (
     TIMEOUT_MS,
+    assert_accessible,
     choose_option,
     field_message_next_to_field,
     focused,

@@ -21,9 +21,9 @@ from stdnum import luhn
 from stdnum.fr import siret as stdnum_siret
 
 from scripts.moto_mail import messages_to
-from tests.e2e.conftest import assert_accessible
 from tests.e2e.helpers import (
     TIMEOUT_MS,
+    assert_accessible,
     choose_option,
     field_message_next_to_field,
     focused,

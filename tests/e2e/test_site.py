@@ -8,7 +8,8 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible, start_stack
+from tests.e2e.helpers import assert_accessible
+from tests.stack import start_stack
 
 PAGES = [
     "/",

@@ -19,9 +19,9 @@ import pytest
 from openpyxl import load_workbook
 
 from chalicelib.domain.export_columns import MATCH_HEADER
-from tests.e2e.conftest import assert_accessible
 from tests.e2e.helpers import (
     TIMEOUT_MS,
+    assert_accessible,
     page_fetch,
     plain,
     press_enter_on,
@@ -225,48 +225,40 @@ def stats_matches_now(page) -> int:
     return page_fetch(page, f"/api/staff/stats?bassin={METZ}")["body"]["bassins"][0]["matches"]
 
 
-def test_staff_pages_are_refused_to_others(stack, browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-    try:
-        # Nobody signed in: « réservé aux agents », asked to sign in; the API says 401.
-        page.goto(stack.site_url + "/agent/index.html")
-        page.locator("#signed-out").wait_for(state="visible", timeout=TIMEOUT_MS)
-        assert "réservé aux agents de la Région Grand Est" in page.inner_text("#signed-out")
-        assert page.locator("#space").is_hidden()
-        assert page_fetch(page, "/api/staff/stats")["status"] == 401
-        assert_accessible(page)  # signed out
+def test_staff_pages_are_refused_to_others(stack, page):
+    # Nobody signed in: « réservé aux agents », asked to sign in; the API says 401.
+    page.goto(stack.site_url + "/agent/index.html")
+    page.locator("#signed-out").wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert "réservé aux agents de la Région Grand Est" in page.inner_text("#signed-out")
+    assert page.locator("#space").is_hidden()
+    assert page_fetch(page, "/api/staff/stats")["status"] == 401
+    assert_accessible(page)  # signed out
 
-        # A candidate's session (the demo candidate, from an e-mailed link).
-        link = request_sign_in_link(stack, page, DEMO_CANDIDATE)
-        page.goto(link)
-        page.wait_for_url("**/candidat/espace.html", timeout=TIMEOUT_MS)
-        for path in STAFF_PAGES:
-            page.goto(stack.site_url + path)
-            forbidden = page.locator("#forbidden")
-            forbidden.wait_for(state="visible", timeout=TIMEOUT_MS)
-            text = forbidden.inner_text()
-            assert "Cet espace est réservé aux agents de la Région Grand Est." in text
-            assert "connecté avec un compte de candidat ou d’employeur" in text
-            assert page.locator("#space").is_hidden() and page.locator("#loading").is_hidden()
-            assert page.locator("#logout").is_hidden()
-            if path == STAFF_PAGES[0]:
-                assert_accessible(page)  # forbidden
+    # A candidate's session (the demo candidate, from an e-mailed link).
+    link = request_sign_in_link(stack, page, DEMO_CANDIDATE)
+    page.goto(link)
+    page.wait_for_url("**/candidat/espace.html", timeout=TIMEOUT_MS)
+    for path in STAFF_PAGES:
+        page.goto(stack.site_url + path)
+        forbidden = page.locator("#forbidden")
+        forbidden.wait_for(state="visible", timeout=TIMEOUT_MS)
+        text = forbidden.inner_text()
+        assert "Cet espace est réservé aux agents de la Région Grand Est." in text
+        assert "connecté avec un compte de candidat ou d’employeur" in text
+        assert page.locator("#space").is_hidden() and page.locator("#loading").is_hidden()
+        assert page.locator("#logout").is_hidden()
+        if path == STAFF_PAGES[0]:
+            assert_accessible(page)  # forbidden
 
-        for method, api_path in (
-            ("GET", "/api/staff/stats"),
-            ("GET", "/api/staff/exports"),
-            ("GET", "/api/staff/matching-runs"),
-            ("POST", "/api/staff/matching-runs"),
-        ):
-            answer = page_fetch(page, api_path, method)
-            assert answer["status"] == 403, (method, api_path, answer)
-            assert answer["body"]["error"]["code"] == "forbidden"
-        # The candidate's own space still works: the session is a candidate's, not a broken one.
-        assert page_fetch(page, "/api/candidates/me")["status"] == 200
-        assert unexpected_console_errors(page, {401, 403}) == []
-    finally:
-        context.close()
+    for method, api_path in (
+        ("GET", "/api/staff/stats"),
+        ("GET", "/api/staff/exports"),
+        ("GET", "/api/staff/matching-runs"),
+        ("POST", "/api/staff/matching-runs"),
+    ):
+        answer = page_fetch(page, api_path, method)
+        assert answer["status"] == 403, (method, api_path, answer)
+        assert answer["body"]["error"]["code"] == "forbidden"
+    # The candidate's own space still works: the session is a candidate's, not a broken one.
+    assert page_fetch(page, "/api/candidates/me")["status"] == 200
+    assert unexpected_console_errors(page, {401, 403}) == []

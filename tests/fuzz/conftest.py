@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from scripts.moto_mail import latest_token
-from tests.e2e.conftest import start_stack
+from tests.stack import start_stack
 
 DEMO_ACCOUNTS = {
     "candidate": "candidat.demo@example.org",

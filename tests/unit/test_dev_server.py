@@ -333,7 +333,7 @@ def test_every_response_carries_the_security_headers(site: int, method: str, pat
 
 
 def test_the_real_site_is_served(fake_api: str) -> None:
-    server, thread, port = _start(fake_api, REPO_ROOT / "site")
+    server, thread, port = _start(fake_api, dev_server.DEFAULT_ROOT)
     try:
         home = request(port, "GET", "/")
         missing = request(port, "GET", "/nulle-part")

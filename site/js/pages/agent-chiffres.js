@@ -1,6 +1,6 @@
 // agent/index.html: figures per bassin d'emploi, GET /api/staff/stats?bassin=&from=&to=.
 // The table is the reference; the bar chart above it shows one column at a time.
-// Field names are read tolerantly (see METRICS): a missing figure shows as « — ».
+// Fields are those of the StatsView schema (OpenAPI); a share with nobody eligible shows as « — ».
 
 import { apiGet, errorMessage, fieldErrors } from '../api.js';
 import { clearErrors, h, setStatus, showErrors } from '../forms.js';
@@ -8,50 +8,19 @@ import { formatDate } from '../format.js';
 import { DATE_SHAPE } from './employeur-common.js';
 import { accessProblem, formatDateTime, formatNumber, formatPercent, loadBassins, showSpace } from './agent-common.js';
 
-const first = (...values) => values.find((item) => item !== undefined && item !== null);
-
-function count(value) {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : null;
-}
-
-/**
- * A share as {percent, placed, eligible}. The API sends either an object {eligible, placed,
- * rate (percentage)} or a bare number; a bare number up to 1 is read as a fraction, above 1 as
- * a percentage (a share of exactly 1 % sent as a percentage would read as 100 %: send objects).
- */
-function share(value) {
-  if (value && typeof value === 'object') {
-    const placed = count(value.placed);
-    const eligible = count(value.eligible);
-    if (eligible === 0) {
-      return { percent: null, placed, eligible };
-    }
-    const rate = count(first(value.rate, value.percent, value.share));
-    const percent = placed !== null && eligible ? (placed / eligible) * 100 : rate;
-    return { percent, placed, eligible };
-  }
-  const number = count(value);
-  if (number === null) {
-    return { percent: null };
-  }
-  return { percent: number <= 1 ? number * 100 : number };
+/** A Placement {eligible, placed, rate (a percentage, null with nobody eligible)} as shown. */
+function share({ eligible, placed, rate }) {
+  return { percent: eligible ? rate : null, placed, eligible };
 }
 
 const METRICS = [
-  { key: 'active', label: 'Candidats actifs', read: (b) => count(first(b.active_candidates, b.candidates_active, b.candidates)) },
-  { key: 'offers', label: 'Offres ouvertes', read: (b) => count(first(b.open_offers, b.offers)) },
-  { key: 'matches', label: 'Correspondances', read: (b) => count(first(b.matches, b.match_count)) },
-  { key: 'interested', label: 'Candidats intéressés', read: (b) => count(first(b.interested, b.interested_candidates)) },
-  { key: 'hires', label: 'Embauches', read: (b) => count(first(b.hires, b.hired)) },
-  {
-    key: 'share1', label: 'Part en emploi à 1 mois', isShare: true,
-    read: (b) => share(first(b.share_in_job_1_month, b.placed_1_month, b.in_job_1_month)),
-  },
-  {
-    key: 'share6', label: 'Part en emploi à 6 mois', isShare: true,
-    read: (b) => share(first(b.share_in_job_6_months, b.placed_6_months, b.in_job_6_months)),
-  },
+  { key: 'active', label: 'Candidats actifs', read: (b) => b.candidates },
+  { key: 'offers', label: 'Offres ouvertes', read: (b) => b.open_offers },
+  { key: 'matches', label: 'Correspondances', read: (b) => b.matches },
+  { key: 'interested', label: 'Candidats intéressés', read: (b) => b.interested },
+  { key: 'hires', label: 'Embauches', read: (b) => b.hires },
+  { key: 'share1', label: 'Part en emploi à 1 mois', isShare: true, read: (b) => share(b.placed_1_month) },
+  { key: 'share6', label: 'Part en emploi à 6 mois', isShare: true, read: (b) => share(b.placed_6_months) },
 ];
 const DEFAULT_METRIC = 'share1';
 
@@ -71,8 +40,7 @@ metricSelect.append(...METRICS.map((metric) => new Option(metric.label, metric.k
 metricSelect.value = DEFAULT_METRIC;
 
 function bassinName(bassin) {
-  const code = bassin.code ?? bassin.bassin;
-  return String(first(bassin.label, bassin.name, bassinLabels.get(String(code)), code, 'Bassin inconnu'));
+  return bassin.label;
 }
 
 function metricText(metric, value) {
@@ -92,9 +60,7 @@ function tableRow(bassin, name) {
   return h('tr', {}, h('th', { scope: 'row', text: name }), ...METRICS.map((metric) => cell(metric, bassin)));
 }
 
-function periodText(period) {
-  const from = period && period.from;
-  const to = period && period.to;
+function periodText({ from, to }) {
   if (from && to) return `du ${formatDate(from)} au ${formatDate(to)}`;
   if (from) return `depuis le ${formatDate(from)}`;
   if (to) return `depuis l’ouverture du service jusqu’au ${formatDate(to)}`;
@@ -123,14 +89,11 @@ function renderChart() {
 }
 
 function render(body, bassinCode) {
-  const bassins = (Array.isArray(body.bassins) ? body.bassins : Array.isArray(body.items) ? body.items : [])
-    .filter((bassin) => bassin && typeof bassin === 'object')
-    .slice()
-    .sort((a, b) => bassinName(a).localeCompare(bassinName(b), 'fr'));
-  const region = body.region && typeof body.region === 'object' ? body.region : null;
+  const bassins = [...body.bassins].sort((a, b) => bassinName(a).localeCompare(bassinName(b), 'fr'));
+  const { region } = body;
   figures = { bassins, region };
   const where = bassinCode ? `bassin de ${bassinLabels.get(bassinCode) || bassinCode}` : 'Grand Est';
-  const period = periodText(body.period || {});
+  const period = periodText(body.period);
   document.getElementById('titre-resultats').textContent = `Résultats : ${where}, ${period}`;
   const refreshed = region && region.refreshed_at;
   document.getElementById('period').textContent = refreshed

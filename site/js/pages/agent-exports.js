@@ -187,8 +187,8 @@ async function submit(event) {
 // --- audit log -------------------------------------------------------------------------------
 
 function logRow(entry) {
-  const filters = entry.filters && typeof entry.filters === 'object' ? entry.filters : entry;
-  const agent = entry.staff_email || entry.staff_name || entry.agent || entry.staff || entry.staff_id || '—';
+  const { filters } = entry;
+  const agent = entry.staff_id;
   const when = entry.created_at ? formatDateTimeShort(entry.created_at) : '—';
   let file = h('td', { text: '—' });
   if (entry.status === 'done' && entry.id !== undefined) {

@@ -1,9 +1,10 @@
 // candidat/espace.html: the candidate's own space (API.md, Candidates): profile, preferences
-// (PATCH with If-Match), matched offers, data export, account deletion, sign-out.
+// (PATCH with If-Match), matched offers, data export, account deletion, sign-out. Fields are those
+// of the OpenAPI schemas (CandidateView, MatchForCandidate): the e2e tests fail on any other.
 
 import { apiDelete, apiGet, apiPatch, apiPost, CURSOR_PARAM, errorMessage, fieldErrors, listItems } from '../api.js';
 import { clearErrors, h, setStatus, showErrors, showPanel, whileBusy } from '../forms.js';
-import { formatDate } from '../format.js';
+import { formatDate, formatPhone } from '../format.js';
 import { offerCard } from '../offers.js';
 
 const status = document.getElementById('status');
@@ -25,17 +26,8 @@ function showSignedOut() {
 
 // --- profile ---------------------------------------------------------------------------------
 
-function metierNames(values) {
-  // Codes, or objects {code_rome, label}: the API may enrich them later.
-  return (values || []).map((item) => (typeof item === 'object' && item ? `${item.label} (${item.code_rome})` : String(item)));
-}
-
 function communeText(candidate) {
-  const commune = candidate.commune;
-  if (commune && typeof commune === 'object' && commune.name) {
-    return commune.bassin ? `${commune.name} — bassin de ${commune.bassin.label}` : commune.name;
-  }
-  return candidate.commune_name || candidate.code_insee || '';
+  return `${candidate.commune_name} — bassin de ${candidate.bassin.label}`;
 }
 
 function row(term, description) {
@@ -47,29 +39,29 @@ function row(term, description) {
 }
 
 function renderProfile(candidate) {
-  const training = candidate.training || {};
+  const { training } = candidate;
   document.getElementById('welcome').textContent = `Bonjour ${candidate.first_name || ''}.`.replace(' .', '.');
   document.getElementById('profile-summary').replaceChildren(
     ...row('Nom', [candidate.first_name, candidate.last_name].filter(Boolean).join(' ')),
     ...row('Adresse e-mail', candidate.email),
-    ...row('Téléphone', candidate.phone),
+    ...row('Téléphone', candidate.phone && formatPhone(candidate.phone)),
     ...row('Commune', communeText(candidate)),
     ...row('Formation', training.title),
     ...row('Fin de la formation', training.end_date ? formatDate(training.end_date) : ''),
     ...row('Organisme de formation', training.organisation),
-    ...row('Diplôme ou titre obtenu', training.certification_obtained === undefined ? '' : (training.certification_obtained ? 'Oui' : 'Non')),
-    ...row('Métiers de la formation', metierNames(training.code_rome)),
-    ...row('Autres métiers visés', metierNames(candidate.target_code_rome)),
-    ...row('Compétences', (candidate.competences || []).map((item) => (typeof item === 'object' && item ? item.label : String(item)))),
+    ...row('Diplôme ou titre obtenu', training.certification_obtained === null ? '' : (training.certification_obtained ? 'Oui' : 'Non')),
+    ...row('Métiers de la formation', training.code_rome),
+    ...row('Autres métiers visés', candidate.target_code_rome),
+    ...row('Compétences', candidate.competences),
   );
 }
 
 function fillPreferences(candidate) {
   form.elements.mobility_km.value = candidate.mobility_km ?? '';
   for (const box of form.querySelectorAll('input[name=contract_types]')) {
-    box.checked = (candidate.contract_types || []).includes(box.value);
+    box.checked = candidate.contract_types.includes(box.value);
   }
-  form.elements.available_from.value = candidate.available_from || '';
+  form.elements.available_from.value = candidate.available_from;
   form.elements.consent_contact.checked = Boolean(candidate.consent_contact);
   form.elements.digest.checked = !candidate.digest_opt_out;
 }
@@ -137,29 +129,30 @@ async function savePreferences(event) {
 
 // --- matches ---------------------------------------------------------------------------------
 
-function decisionText(match) {
-  if (match.interested === true || match.status === 'interested') {
+/** What the candidate said (MatchForCandidate.interest: interested, not_interested or null). */
+function decisionText(interest) {
+  if (interest === 'interested') {
     return 'Vous avez indiqué que cette offre vous intéresse : l’employeur peut vous contacter.';
   }
-  if (match.interested === false || match.status === 'not_interested') {
+  if (interest === 'not_interested') {
     return 'Vous avez indiqué que cette offre ne vous intéresse pas.';
   }
   return '';
 }
 
 function matchItem(match) {
-  const offer = match.offer || {};
+  const { offer } = match;
   const card = offerCard(offer, { headingLevel: 'h3' });
   const score = Number(match.score);
   if (Number.isFinite(score)) {
     card.querySelector('h3').after(h('p', {}, h('span', { class: 'score', text: `${Math.round(score)} / 100` }), ' correspondance'));
   }
-  const reasons = (match.reasons || []).map((reason) => h('li', { text: reason }));
+  const reasons = match.reasons.map((reason) => h('li', { text: reason }));
   if (reasons.length) {
     card.append(h('p', { class: 'hint', text: 'Pourquoi cette offre :' }), h('ul', {}, reasons));
   }
-  const decision = h('p', { role: 'status', text: decisionText(match) });
-  const title = offer.title || 'cette offre';
+  const decision = h('p', { role: 'status', text: decisionText(match.interest) });
+  const { title } = offer;
   // The offer's title completes each button's name, for people who list buttons out of context.
   const yes = h('button', { type: 'button' }, 'Ça m’intéresse', h('span', { class: 'visually-hidden', text: ` : ${title}` }));
   const no = h('button', { type: 'button', class: 'secondary outline' },
@@ -168,7 +161,7 @@ function matchItem(match) {
     yes.setAttribute('aria-pressed', String(interested === true));
     no.setAttribute('aria-pressed', String(interested === false));
   }
-  showChoice(match.interested ?? (match.status === 'interested' ? true : match.status === 'not_interested' ? false : null));
+  showChoice({ interested: true, not_interested: false }[match.interest] ?? null);
   async function answer(interested) {
     yes.disabled = true;
     no.disabled = true;
@@ -177,7 +170,7 @@ function matchItem(match) {
     no.disabled = false;
     if (result.status >= 200 && result.status < 300) {
       showChoice(interested);
-      decision.textContent = decisionText({ interested });
+      decision.textContent = decisionText(interested ? 'interested' : 'not_interested');
     } else {
       decision.textContent = errorMessage(result);
     }

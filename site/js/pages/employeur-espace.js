@@ -1,11 +1,12 @@
 // employeur/espace.html: the employer's own space (API.md, Employers and offers): company,
 // own offers with their counts, closing an offer, matched candidates and their outcome,
-// account deletion, sign-out. Field names are read tolerantly: show what is present.
+// account deletion, sign-out. Fields are those of the OpenAPI schemas (EmployerView, OwnOfferPage,
+// OfferView, MatchForEmployer): the e2e tests fail on a read of any other.
 
 import { apiDelete, apiGet, apiPatch, apiPost, CURSOR_PARAM, errorMessage, listItems } from '../api.js';
 import { h, setStatus, showPanel, whileBusy } from '../forms.js';
-import { contractLabel, formatDate, plural } from '../format.js';
-import { showAccessProblem, takeFlag, todayInParis } from './employeur-common.js';
+import { contractLabel, formatDate, formatPhone, plural } from '../format.js';
+import { showAccessProblem, takeFlag } from './employeur-common.js';
 
 const OUTCOMES = [
   ['contacted', 'Contacté(e)'],
@@ -31,9 +32,6 @@ let offersCursor = null;
 let uid = 0;
 const nextId = (prefix) => `${prefix}-${++uid}`;
 
-/** The first value that is neither undefined nor null. */
-const first = (...values) => values.find((item) => item !== undefined && item !== null);
-
 // --- company ---------------------------------------------------------------------------------
 
 function row(term, description) {
@@ -43,12 +41,9 @@ function row(term, description) {
   return [h('dt', { text: term }), h('dd', { text: String(description) })];
 }
 
+/** "Metz — bassin de Metz" for an employer or an offer (commune_name, bassin). */
 function communeText(item) {
-  const commune = item.commune && typeof item.commune === 'object' ? item.commune : null;
-  const name = first(commune && commune.name, item.commune_name, item.code_insee) || '';
-  const bassin = first(commune && commune.bassin, item.bassin);
-  const bassinLabel = bassin && typeof bassin === 'object' ? bassin.label : null;
-  return bassinLabel ? `${name} — bassin de ${bassinLabel}` : String(name);
+  return `${item.commune_name} — bassin de ${item.bassin.label}`;
 }
 
 function renderCompany(employer) {
@@ -62,7 +57,7 @@ function renderCompany(employer) {
     ...row('Commune', communeText(employer)),
     ...row('Personne à contacter', employer.contact_name),
     ...row('Adresse e-mail', employer.email),
-    ...row('Téléphone', employer.phone),
+    ...row('Téléphone', employer.phone && formatPhone(employer.phone)),
   );
   digestForm.elements.digest.checked = !employer.digest_opt_out;
   account = employer;
@@ -112,8 +107,7 @@ function percent(share) {
   if (share === null || share === undefined || !Number.isFinite(number)) {
     return null;
   }
-  const value = number <= 1 ? number * 100 : number; // the API sends 0–1; a 0–100 value is accepted too
-  return `${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 }).format(value)} %`;
+  return `${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 }).format(number * 100)} %`;
 }
 
 function renderAnswerRate(body) {
@@ -125,28 +119,21 @@ function renderAnswerRate(body) {
 }
 
 function offerState(offer) {
-  const expired = offer.expired === true
-    || (offer.expired === undefined && offer.expires_at && String(offer.expires_at).slice(0, 10) < todayInParis());
   if (offer.status === 'closed') return { open: false, label: 'Clôturée', kind: 'closed' };
-  if (expired) return { open: false, label: 'Expirée', kind: 'closed' };
+  if (offer.expired) return { open: false, label: 'Expirée', kind: 'closed' };
   return { open: true, label: 'Publiée', kind: 'open' };
 }
 
-function countsText(offer) {
-  const counts = offer.counts && typeof offer.counts === 'object' ? offer.counts : {};
-  const matches = first(counts.matches, offer.match_count, offer.matches_count,
-    typeof offer.matches === 'number' ? offer.matches : undefined);
-  const interested = first(counts.interested, offer.interested_count, typeof offer.interested === 'number' ? offer.interested : undefined);
-  const hired = first(counts.hired, offer.hired_count, typeof offer.hired === 'number' ? offer.hired : undefined);
-  const parts = [];
-  if (matches !== undefined) parts.push(plural(Number(matches), 'proposé', 'proposés'));
-  if (interested !== undefined) parts.push(plural(Number(interested), 'intéressé', 'intéressés'));
-  if (hired !== undefined) parts.push(plural(Number(hired), 'embauché', 'embauchés'));
-  return parts.join(', ');
+function countsText({ counts }) {
+  return [
+    plural(counts.matches, 'proposé', 'proposés'),
+    plural(counts.interested, 'intéressé', 'intéressés'),
+    plural(counts.hired, 'embauché', 'embauchés'),
+  ].join(', ');
 }
 
 function offerDetails(offer, state) {
-  const metier = first(offer.metier_label, offer.metier && offer.metier.label);
+  const metier = offer.metier_label;
   const place = communeText(offer);
   const positions = Number(offer.positions);
   let publication = '';
@@ -220,10 +207,7 @@ function offerCard(offer) {
     yes.addEventListener('click', async () => {
       const result = await whileBusy(yes, 'Clôture…', () => apiPost(`/api/offers/${encodeURIComponent(offer.id)}/close`, {}));
       if (result.status >= 200 && result.status < 300) {
-        const closed = result.body && typeof result.body === 'object' && result.body.status
-          ? { ...offer, ...result.body }
-          : { ...offer, status: 'closed' };
-        const replacement = offerCard(closed);
+        const replacement = offerCard(result.body);
         card.replaceWith(replacement);
         // The page's live region (present from load) says it; the card shows « Clôturée ».
         setStatus(status, `L’offre « ${title} » est clôturée.`, 'success');
@@ -284,15 +268,12 @@ function candidatesRegion(offer, title) {
 }
 
 function interestText(match) {
-  if (match.interested === true || match.status === 'interested') return 'Intéressé(e) par votre offre';
-  if (match.interested === false || match.status === 'not_interested') return 'Pas intéressé(e) par cette offre';
+  if (match.interested === true) return 'Intéressé(e) par votre offre';
+  if (match.interested === false) return 'Pas intéressé(e) par cette offre';
   return 'Pas encore de réponse';
 }
 
 function trainingText(training) {
-  if (!training || typeof training !== 'object') {
-    return typeof training === 'string' ? training : '';
-  }
   const parts = [training.title];
   if (training.certification_obtained === true) parts.push('diplôme ou titre obtenu');
   if (training.certification_obtained === false) parts.push('diplôme ou titre non obtenu');
@@ -308,7 +289,7 @@ function contactBlock(match) {
     items.push(h('li', {}, 'E-mail : ', h('a', { href: `mailto:${match.email}`, text: match.email })));
   }
   if (match.phone) {
-    items.push(h('li', {}, 'Téléphone : ', h('a', { href: `tel:${String(match.phone).replace(/[^\d+]/g, '')}`, text: match.phone })));
+    items.push(h('li', {}, 'Téléphone : ', h('a', { href: `tel:${match.phone}`, text: formatPhone(match.phone) })));
   }
   return h('div', { class: 'contact' }, h('p', { text: 'Coordonnées :' }), h('ul', {}, items));
 }
@@ -363,12 +344,10 @@ function outcomeForm(offer, match, name) {
 function candidateCard(offer, match) {
   const name = match.first_name || 'Candidat';
   const score = Number(match.score);
-  const training = match.training && typeof match.training === 'object' ? match.training : {};
+  const { training } = match;
   const distance = Number(match.distance_km);
-  const competences = (match.competences || [])
-    .map((item) => (item && typeof item === 'object' ? item.label || item.code : String(item)))
-    .filter(Boolean);
-  const reasons = (match.reasons || []).map((reason) => h('li', { text: reason }));
+  const competences = match.competences.map((item) => item.label);
+  const reasons = match.reasons.map((reason) => h('li', { text: reason }));
   return h('article', { class: 'card candidate' },
     h('h5', { text: name }),
     Number.isFinite(score) ? h('p', {}, h('span', { class: 'score', text: `${Math.round(score)} / 100` }), ' correspondance') : null,

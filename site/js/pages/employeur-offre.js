@@ -127,17 +127,9 @@ function fill(offer) {
   form.elements.expires_at.value = String(offer.expires_at || '').slice(0, 10);
 }
 
+/** The offer's commune as the commune field shows one (the shape of GET /api/referentials/communes). */
 function communeOf(offer) {
-  if (!offer.code_insee) {
-    return null;
-  }
-  const commune = offer.commune && typeof offer.commune === 'object' ? offer.commune : {};
-  return {
-    code_insee: offer.code_insee,
-    name: commune.name || offer.commune_name || offer.code_insee,
-    postal_codes: commune.postal_codes || [],
-    bassin: commune.bassin || (offer.bassin && typeof offer.bassin === 'object' ? offer.bassin : null),
-  };
+  return { code_insee: offer.code_insee, name: offer.commune_name, postal_codes: [], bassin: offer.bassin };
 }
 
 async function loadOffer() {
