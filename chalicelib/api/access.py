@@ -33,10 +33,6 @@ def admits(rule: Rule) -> Admits:
     return roles
 
 
-def needs_session(admitted: Admits) -> bool:
-    return admitted is not Access.PUBLIC
-
-
 def role_restricted(admitted: Admits) -> bool:
     return isinstance(admitted, frozenset)
 
