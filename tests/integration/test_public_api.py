@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+from tests.integration.helpers import call
 
-def get_json(client, path: str):
-    response = client.http.get(path)
-    return response.status_code, json.loads(response.body or b"null")
+
+def get_json(client, path: str) -> tuple[int, object]:
+    status, body, _ = call(client, "GET", path)
+    return status, body
 
 
 def test_health(client):
