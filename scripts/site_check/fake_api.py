@@ -90,6 +90,18 @@ class FakeApi(BaseHTTPRequestHandler):
             return True
         return False
 
+    def _refuse_sign_up(self, body: dict) -> bool:
+        """What both sign-ups refuse first: a taken address (409), no Idempotency-Key (400)."""
+        if "existe" in body.get("email", ""):
+            self._json(
+                409, {"error": {"code": "conflict", "message": "Un compte existe déjà avec cette adresse."}}
+            )
+        elif not self.headers.get("Idempotency-Key"):
+            self._json(400, {"error": {"code": "validation_error", "message": "Idempotency-Key manquant."}})
+        else:
+            return False
+        return True
+
     def _get_employer_or_staff(self, path: str, query: dict) -> bool:
         """Routes of the employer and staff pages; False when the path is not one of them."""
         if path.startswith("/employers/me"):
@@ -191,16 +203,9 @@ class FakeApi(BaseHTTPRequestHandler):
                 cookie=f"session={role}; HttpOnly; SameSite=Lax; Path=/",
             )
         elif path == "/employers":
-            if "existe" in body.get("email", ""):
-                self._json(
-                    409,
-                    {"error": {"code": "conflict", "message": "Un compte existe déjà avec cette adresse."}},
-                )
-            elif not self.headers.get("Idempotency-Key"):
-                self._json(
-                    400, {"error": {"code": "validation_error", "message": "Idempotency-Key manquant."}}
-                )
-            elif body.get("siret") == SIRET_REFUSED:
+            if self._refuse_sign_up(body):
+                return True
+            if body.get("siret") == SIRET_REFUSED:
                 fields = {"siret": "Numéro SIRET invalide.", "phone": "Numéro de téléphone invalide."}
                 self._json(
                     400, {"error": {"code": "validation_error", "message": "À corriger.", "fields": fields}}
@@ -318,16 +323,9 @@ class FakeApi(BaseHTTPRequestHandler):
         elif path == "/auth/logout":
             self._json(204, cookie="session=; Max-Age=0; Path=/")
         elif path == "/candidates":
-            if "existe" in body.get("email", ""):
-                self._json(
-                    409,
-                    {"error": {"code": "conflict", "message": "Un compte existe déjà avec cette adresse."}},
-                )
-            elif not self.headers.get("Idempotency-Key"):
-                self._json(
-                    400, {"error": {"code": "validation_error", "message": "Idempotency-Key manquant."}}
-                )
-            elif body.get("training", {}).get("end_date", "") > "2030-01-01":
+            if self._refuse_sign_up(body):
+                return
+            if body.get("training", {}).get("end_date", "") > "2030-01-01":
                 self._json(
                     422,
                     {

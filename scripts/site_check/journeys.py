@@ -19,6 +19,41 @@ from scripts.site_check.fake_data import (
 )
 
 
+def pick(page, field: str, typed: str) -> None:
+    """Types into an autocomplete field (`#<field>-input`) and chooses the first suggestion."""
+    page.locator(f"#{field}-input").press_sequentially(typed, delay=20)
+    page.locator(f"#{field}-input__listbox li:not([aria-disabled])").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+
+def look(page, where: str, report: Report, out: Path, name: str) -> None:
+    """The checks of a step (checks.run_axe), and its screenshot."""
+    run_axe(page, where, report)
+    shot(page, out, name)
+
+
+def fill(page, values: dict[str, str]) -> None:
+    for selector, value in values.items():
+        page.fill(selector, value)
+
+
+def pick_metz(page, typed: str) -> None:
+    """Metz in the commune field, and its bassin announced."""
+    pick(page, "commune", typed)
+    page.get_by_text("Bassin d’emploi : Metz").wait_for()
+
+
+def submit_empty_form(page, url: str, where: str, report: Report) -> None:
+    """A form sent empty: the error summary lists the fields and takes the focus."""
+    page.goto(url)
+    page.click("#submit")
+    page.locator("#error-summary li").first.wait_for()
+    if page.evaluate("document.activeElement.id") != "error-summary":
+        report.fail(where, "le focus ne va pas au récapitulatif d’erreurs")
+    run_axe(page, f"{where} inscription erreurs", report)
+
+
 def journeys(context, base: str, out: Path, width: int, report: Report) -> None:
     page = context.new_page()
     where = f"parcours@{width}"
@@ -32,40 +67,20 @@ def journeys(context, base: str, out: Path, width: int, report: Report) -> None:
     page.fill("#email", "lea@example.org")
     page.click("button[type=submit]")
     page.get_by_text("Si un compte existe pour cette adresse").wait_for()
-    run_axe(page, f"{where} connexion", report)
-    shot(page, out, f"connexion-lien-demande-{width}")
+    look(page, f"{where} connexion", report, out, f"connexion-lien-demande-{width}")
 
     # Sign-up: empty form → summary with links; then API field errors; then success.
-    page.goto(f"{base}/candidat/inscription.html")
-    page.click("#submit")
-    page.locator("#error-summary li").first.wait_for()
-    if page.evaluate("document.activeElement.id") != "error-summary":
-        report.fail(where, "le focus ne va pas au récapitulatif d’erreurs")
-    run_axe(page, f"{where} inscription erreurs", report)
+    submit_empty_form(page, f"{base}/candidat/inscription.html", where, report)
     shot(page, out, f"inscription-erreurs-{width}")
 
-    page.fill("#first_name", "Léa")
-    page.fill("#last_name", "Martin")
-    page.fill("#email", "lea@example.org")
-    page.fill("#phone", "abc")
-    page.locator("#commune-input").press_sequentially("570", delay=20)
-    page.locator("#commune-input__listbox li:not([aria-disabled])").first.wait_for()
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
-    page.get_by_text("Bassin d’emploi : Metz").wait_for()
+    fill(page, {"#first_name": "Léa", "#last_name": "Martin", "#email": "lea@example.org", "#phone": "abc"})
+    pick_metz(page, "570")
     page.fill("#mobility_km", "30")
     page.fill("#training_title", "CAP Boulanger")
     page.fill("#training_end_date", "2031-06-30")
-    picker = page.locator("#training-metiers-input")
-    picker.press_sequentially("boul", delay=20)
-    page.locator("#training-metiers-input__listbox li:not([aria-disabled])").first.wait_for()
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
+    pick(page, "training-metiers", "boul")
     page.locator("#training-metiers-list li").first.wait_for()
-    page.locator("#target-metiers-input").press_sequentially("choco", delay=20)
-    page.locator("#target-metiers-input__listbox li:not([aria-disabled])").first.wait_for()
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
+    pick(page, "target-metiers", "choco")
     page.locator("#target-metiers-list li").first.wait_for()
     page.locator("#competence-groups input[type=checkbox]").first.wait_for()
     page.locator("#competence-groups input[type=checkbox]").first.check()
@@ -76,14 +91,12 @@ def journeys(context, base: str, out: Path, width: int, report: Report) -> None:
     page.locator("#training_end_date-error").get_by_text("avant 2030").wait_for()
     if page.get_attribute("#training_end_date", "aria-invalid") != "true":
         report.fail(where, "aria-invalid absent après erreur de l’API")
-    run_axe(page, f"{where} inscription erreurs API", report)
-    shot(page, out, f"inscription-erreurs-api-{width}")
+    look(page, f"{where} inscription erreurs API", report, out, f"inscription-erreurs-api-{width}")
     page.fill("#training_end_date", "2025-06-30")
     page.fill("#phone", "")
     page.click("#submit")
     page.get_by_text("Inscription enregistrée. Un lien de connexion").wait_for()
-    run_axe(page, f"{where} inscription confirmée", report)
-    shot(page, out, f"inscription-confirmee-{width}")
+    look(page, f"{where} inscription confirmée", report, out, f"inscription-confirmee-{width}")
 
     # Valid link → candidate space, with hostile names shown as text.
     page.goto(f"{base}/connexion.html#token=bon-jeton-0123456789abcdefghijklmnopqrstuv")
@@ -91,8 +104,7 @@ def journeys(context, base: str, out: Path, width: int, report: Report) -> None:
     page.locator("#matches li").first.wait_for()
     if "<script>alert(1)</script>Léa" not in page.inner_text("#welcome"):
         report.fail(where, "le prénom n’est pas affiché tel quel (échappement)")
-    run_axe(page, f"{where} espace", report)
-    shot(page, out, f"espace-candidat-{width}")
+    look(page, f"{where} espace", report, out, f"espace-candidat-{width}")
     page.fill("#mobility_km", "40")
     page.click("#preferences-form button[type=submit]")
     page.get_by_text("Vos préférences sont enregistrées").wait_for()
@@ -114,23 +126,19 @@ def employer_journeys(context, base: str, out: Path, width: int, report: Report)
     watch(page, where, report)
 
     # Sign-up: empty form; a SIRET with a wrong key (browser); one the API refuses; success.
-    page.goto(f"{base}/employeur/inscription.html")
-    page.click("#submit")
-    page.locator("#error-summary li").first.wait_for()
-    if page.evaluate("document.activeElement.id") != "error-summary":
-        report.fail(where, "le focus ne va pas au récapitulatif d’erreurs")
-    run_axe(page, f"{where} inscription erreurs", report)
+    submit_empty_form(page, f"{base}/employeur/inscription.html", where, report)
     shot(page, out, f"employeur-inscription-erreurs-{width}")
-    page.fill("#siret", "732 829 320 00075")
-    page.fill("#company_name", "Boulangerie Martin")
-    page.fill("#contact_name", "Paul Durand")
-    page.fill("#email", "paul@example.org")
-    page.fill("#phone", "abc")
-    page.locator("#commune-input").press_sequentially("metz", delay=20)
-    page.locator("#commune-input__listbox li:not([aria-disabled])").first.wait_for()
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
-    page.get_by_text("Bassin d’emploi : Metz").wait_for()
+    fill(
+        page,
+        {
+            "#siret": "732 829 320 00075",
+            "#company_name": "Boulangerie Martin",
+            "#contact_name": "Paul Durand",
+            "#email": "paul@example.org",
+            "#phone": "abc",
+        },
+    )
+    pick_metz(page, "metz")
     page.click("#submit")
     page.locator("#siret-error").get_by_text("clé", exact=False).or_(
         page.locator("#siret-error").get_by_text("vérifiez")
@@ -147,8 +155,7 @@ def employer_journeys(context, base: str, out: Path, width: int, report: Report)
     page.get_by_text(
         "Inscription enregistrée. Un lien de connexion vient de vous être envoyé par e-mail."
     ).wait_for()
-    run_axe(page, f"{where} inscription confirmée", report)
-    shot(page, out, f"employeur-inscription-confirmee-{width}")
+    look(page, f"{where} inscription confirmée", report, out, f"employeur-inscription-confirmee-{width}")
 
     # Sign-in link → employer space; hostile company name and offer title stay text.
     page.goto(f"{base}/connexion.html#token={EMPLOYER_TOKEN}")
@@ -163,8 +170,7 @@ def employer_journeys(context, base: str, out: Path, width: int, report: Report)
     expect_text(page, "#offers", "<script>alert(1)</script>Léa", where, report, "prénom non affiché tel quel")
     if first.locator("a[href^='mailto:']").count() != 1:
         report.fail(where, "coordonnées : une seule adresse attendue (le candidat intéressé)")
-    run_axe(page, f"{where} espace candidats", report)
-    shot(page, out, f"employeur-espace-connecte-{width}")
+    look(page, f"{where} espace candidats", report, out, f"employeur-espace-connecte-{width}")
     card = first.locator(".candidates-list > li").first
     card.locator("select").select_option("interview")
     card.get_by_role("button", name=re.compile("^Enregistrer")).click()
@@ -186,13 +192,9 @@ def employer_journeys(context, base: str, out: Path, width: int, report: Report)
     page.fill("#positions", "")
     page.click("#submit")
     page.locator("#error-summary li").first.wait_for()
-    run_axe(page, f"{where} offre erreurs", report)
-    shot(page, out, f"employeur-offre-erreurs-{width}")
+    look(page, f"{where} offre erreurs", report, out, f"employeur-offre-erreurs-{width}")
     page.fill("#title", "Vendeur refus")
-    page.locator("#metier-input").press_sequentially("boul", delay=20)
-    page.locator("#metier-input__listbox li:not([aria-disabled])").first.wait_for()
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
+    pick(page, "metier", "boul")
     page.get_by_text("Métier choisi : Boulanger").wait_for()
     page.locator("#competence-groups input[type=checkbox]").first.check()
     page.fill("#description", "Vente en boutique et mise en place.")
@@ -216,8 +218,7 @@ def employer_journeys(context, base: str, out: Path, width: int, report: Report)
         report.fail(where, "modification : le titre n’est pas prérempli")
     if not page.is_checked("#competence-100300"):
         report.fail(where, "modification : la compétence de l’offre n’est pas cochée")
-    run_axe(page, f"{where} offre modification", report)
-    shot(page, out, f"employeur-offre-modification-{width}")
+    look(page, f"{where} offre modification", report, out, f"employeur-offre-modification-{width}")
     page.fill("#title", "Boulanger conflit")
     page.click("#submit")
     page.get_by_text("Cette offre a été modifiée entre-temps, rechargez la page.").wait_for()
@@ -259,8 +260,7 @@ def staff_journeys(context, base: str, out: Path, width: int, report: Report) ->
     width_set = page.evaluate("document.querySelector('#chart .bar-fill').style.width")
     if not width_set or width_set == "0%":
         report.fail(where, "graphique : barre sans largeur")
-    run_axe(page, f"{where} chiffres", report)
-    shot(page, out, f"agent-chiffres-{width}")
+    look(page, f"{where} chiffres", report, out, f"agent-chiffres-{width}")
     page.select_option("#chart-metric", "hires")
     page.get_by_text("Embauches par bassin d’emploi").wait_for()
     page.select_option("#bassin", "4410")
@@ -285,8 +285,7 @@ def staff_journeys(context, base: str, out: Path, width: int, report: Report) ->
         report.fail(where, "export : lien de téléchargement inattendu")
     if page.evaluate("document.getElementById('job-progress').value") != 100:
         report.fail(where, "export : la barre de progression n’est pas à 100")
-    run_axe(page, f"{where} exports", report)
-    shot(page, out, f"agent-exports-suivi-{width}")
+    look(page, f"{where} exports", report, out, f"agent-exports-suivi-{width}")
     page.get_by_role("button", name="Recharger l’état de l’export").click()
     page.locator("a[href*='lecture-4']").wait_for()
 
@@ -295,6 +294,5 @@ def staff_journeys(context, base: str, out: Path, width: int, report: Report) ->
     page.locator("#history-rows tr").first.wait_for()
     page.click("#start")
     page.get_by_text("Appariement terminé").wait_for(timeout=10000)
-    run_axe(page, f"{where} appariements", report)
-    shot(page, out, f"agent-appariements-suivi-{width}")
+    look(page, f"{where} appariements", report, out, f"agent-appariements-suivi-{width}")
     page.close()

@@ -17,6 +17,14 @@ export const CURSOR_PARAM = 'next'; // API.md: lists take ?limit= and the opaque
 // wrote itself is not a read of the contract.
 const NOT_FIELDS = new Set(['then', 'toJSON', 'constructor', 'valueOf', 'toString', 'hasOwnProperty',
   'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__proto__']);
+const REPORTED = new Set(); // each read once per page: the report crosses to the test process
+
+function report(read) {
+  if (!REPORTED.has(read)) {
+    REPORTED.add(read);
+    globalThis.__recordApiRead(read);
+  }
+}
 
 function recordingReads(value, answer, path = '') {
   if (value === null || typeof value !== 'object') {
@@ -27,7 +35,7 @@ function recordingReads(value, answer, path = '') {
   const read = (key) => {
     const isIndex = Array.isArray(value) && /^\d+$/.test(key);
     if (isIndex || (!Array.isArray(value) && !NOT_FIELDS.has(key) && !written.has(key))) {
-      globalThis.__recordApiRead(`${answer} ${field(key)}`);
+      report(`${answer} ${field(key)}`);
       return true;
     }
     return false;
