@@ -244,9 +244,9 @@ def main() -> int:
                     stop.set()
     except (RuntimeError, SystemExit) as exc:
         log(str(exc))
-        stack.stop()
         return 1
-    stack.stop()
+    finally:
+        stack.stop()  # any failure while starting too: no moto server or API left behind
     return 0
 
 
