@@ -6,11 +6,13 @@ reverse mobility map: an offer then only looks up its own code. Only codes of li
 count.
 
 Competences are kept per entry as bits of the code's vocabulary (the competences required by
-the live offers of that code, tables.OfferTable.vocabularies), so that the number of required
+the live offers of that code, tables.OfferTable.vocabulary), so that the number of required
 competences a candidate holds is a popcount.
 """
 
 from __future__ import annotations
+
+from itertools import chain
 
 import numpy as np
 
@@ -30,32 +32,31 @@ def expand(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 
 def code_fits(
-    candidates: CandidateTable, targets: Targets, codes: Interner
+    candidates: CandidateTable, targets: Targets, codes: Interner, rank: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(candidate row, code id, exact) of every fit of a listed candidate, sorted by code."""
+    """(candidate row, code id, exact) of every fit of a listed candidate, sorted by code, then
+    by `rank` (a permutation of the candidate rows: the index's order)."""
+    listed = np.flatnonzero(candidates.listed)
+    metier_sets = [candidates.items[row].metiers for row in listed.tolist()]
     # The candidates' own codes, numbered in first-seen order.
-    own: dict[str, int] = {}
-    rows, owned = [], []
-    for row in np.flatnonzero(candidates.listed).tolist():
-        for code in candidates.items[row].metiers:
-            rows.append(row)
-            owned.append(own.setdefault(code, len(own)))
+    own = Interner()
+    owned_codes = np.array(own.ids(chain.from_iterable(metier_sets)), dtype=np.int64)
+    own_ranks = np.repeat(rank[listed], [len(s) for s in metier_sets]).astype(np.int64)
     as_offer_code = np.array([codes.get(code, -1) for code in own], dtype=np.int64)
     reached = [sorted({codes[t] for t in targets.get(code, ()) if t in codes}) for code in own]
     reached_start = np.cumsum([0] + [len(r) for r in reached])
     reached_flat = np.array([t for r in reached for t in r], dtype=np.int64)
-    own_rows, owned_codes = np.array(rows, dtype=np.int64), np.array(owned, dtype=np.int64)
     lengths = np.diff(reached_start)[owned_codes]
     exact_codes = as_offer_code[owned_codes]
     fits = exact_codes >= 0
-    # Key (code, row, close?): sorting puts an exact fit before a close one of the same pair.
+    # Key (code, rank, close?): sorting puts an exact fit before a close one of the same pair.
     n_rows = max(candidates.listed.size, 1)
     key = np.concatenate(
         [
-            (exact_codes[fits] * n_rows + own_rows[fits]) * 2,
+            (exact_codes[fits] * n_rows + own_ranks[fits]) * 2,
             (
                 reached_flat[expand(reached_start[:-1][owned_codes], lengths)] * n_rows
-                + np.repeat(own_rows, lengths)
+                + np.repeat(own_ranks, lengths)
             )
             * 2
             + 1,
@@ -66,7 +67,9 @@ def code_fits(
     first[1:] = (key[1:] >> 1) != (key[:-1] >> 1)
     key = key[first]
     pair = key >> 1
-    return (pair % n_rows).astype(np.int32), (pair // n_rows).astype(np.int32), (key & 1) == 0
+    row_of_rank = np.empty_like(rank)
+    row_of_rank[rank] = np.arange(rank.size, dtype=rank.dtype)
+    return row_of_rank[pair % n_rows].astype(np.int32), (pair // n_rows).astype(np.int32), (key & 1) == 0
 
 
 def competence_bits(
@@ -77,31 +80,38 @@ def competence_bits(
     One extra zero word at the end, so that an unused slot always reads a valid word.
     """
     sizes = np.zeros(n_codes, dtype=np.int64)
-    sizes[: len(offers.vocabularies)] = [len(v) for v in offers.vocabularies]
-    words = (sizes + 63) // 64
-    per_fit = words[code]
+    known_codes = offers.vocabulary_start.size - 1
+    sizes[:known_codes] = np.diff(offers.vocabulary_start)
+    per_fit = ((sizes + 63) // 64)[code]
     word_start = np.cumsum(per_fit) - per_fit
     bits = np.zeros(int(per_fit.sum()) + 1, dtype=np.uint64)
-    lookup = np.full(int(candidates.competence_ids.max(initial=-1)) + 1, -1, dtype=np.int64)
-    code_start = np.searchsorted(code, np.arange(n_codes + 1))
+    # Every competence a fit's candidate holds, in fit order (fits are sorted by code).
     held_start = candidates.competence_start
-    for c in np.flatnonzero(words).tolist():
-        first, last = code_start[c], code_start[c + 1]
-        if first == last:
-            continue
-        vocabulary = np.array(offers.vocabularies[c], dtype=np.int64)
-        vocabulary = vocabulary[vocabulary < lookup.size]  # the others no candidate holds
-        lookup[vocabulary] = np.arange(vocabulary.size)
-        owners = rows[first:last]
-        lengths = held_start[owners + 1] - held_start[owners]
-        position = lookup[candidates.competence_ids[expand(held_start[owners], lengths)]]
-        fit = np.repeat(np.arange(first, last), lengths)
-        known = position >= 0
-        position, fit = position[known], fit[known]
-        np.bitwise_or.at(
-            bits,
-            word_start[fit] + (position >> 6),
-            np.left_shift(np.uint64(1), (position & 63).astype(np.uint64)),
-        )
-        lookup[vocabulary] = -1
+    lengths = held_start[rows + 1] - held_start[rows]
+    held = candidates.competence_ids[expand(held_start[rows], lengths)]
+    entry_start = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=entry_start[1:])
+    code_entries = entry_start[np.searchsorted(code, np.arange(n_codes + 1))]
+    # Position of each held competence in its fit's vocabulary (-1: no offer of the code
+    # requires it), through a lookup table set for one code at a time.
+    position = np.full(held.size, -1, dtype=np.int32)
+    lookup = np.full(int(held.max(initial=-1)) + 1, -1, dtype=np.int32)
+    counting = np.arange(int(sizes.max(initial=0)), dtype=np.int32)
+    vocabulary, vocabulary_start = offers.vocabulary, offers.vocabulary_start
+    for c in np.flatnonzero((sizes > 0) & (code_entries[1:] > code_entries[:-1])).tolist():
+        words = vocabulary[vocabulary_start[c] : vocabulary_start[c + 1]]
+        words = words[words < lookup.size]  # the others no candidate holds
+        lookup[words] = counting[: words.size]
+        first, last = code_entries[c], code_entries[c + 1]
+        position[first:last] = lookup[held[first:last]]
+        lookup[words] = -1
+    known = np.flatnonzero(position >= 0)
+    fit = np.searchsorted(entry_start, known, side="right") - 1
+    position = position[known].astype(np.int64)
+    # Bits are distinct within a fit (a candidate holds a competence once): add is or.
+    np.add.at(
+        bits,
+        word_start[fit] + (position >> 6),
+        np.left_shift(np.uint64(1), (position & 63).astype(np.uint64)),
+    )
     return word_start.astype(np.int32), bits

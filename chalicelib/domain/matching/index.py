@@ -64,14 +64,12 @@ def build_index(
     communes: int,
     contracts: int,
 ) -> CandidateIndex:
-    rows, code, exact = code_fits(candidates, targets, codes)
     n_codes, n_contracts = max(len(codes), 1), max(contracts, 1)
-    word_start, bits = competence_bits(candidates, offers, rows, code, n_codes)
     classes = reach_class(candidates.mobility)
     n_classes = int(classes.max(initial=0)) + 1
     radius = np.zeros(n_classes)
-    indexed = np.unique(rows)  # only their classes get a radius
-    np.maximum.at(radius, classes[indexed], candidates.mobility[indexed])
+    listed = candidates.listed  # only their classes get a radius
+    np.maximum.at(radius, classes[listed], candidates.mobility[listed])
     stride_limit = _KEY_LIMIT // (n_codes * n_contracts * n_classes)
     margin_strips = 2 * STRIPS_PER_RADIUS + 1
     if stride_limit < communes + margin_strips + 1:
@@ -82,14 +80,19 @@ def build_index(
     strip = np.where(radius > 0, np.maximum(strip, 180.0 / (stride_limit - margin_strips - 1)), 180.0)
     stride = max(communes, int(180.0 / strip.min()) + 1) + margin_strips
     # group = ((code × contract types + contract) × classes + class) × stride + place. The
-    # candidate's own share of the key (class, place, longitude) is computed once per candidate.
+    # candidate's own share of the key (class, place, longitude) is computed once per candidate,
+    # and the fits come sorted by code then by that share (its rank), so that the postings of
+    # each contract type are in key order: merging them is a stable sort of a few sorted runs.
     moving = classes > 0
     place = np.where(
         moving, np.floor((candidates.lat + 90.0) / strip[classes]).astype(np.int64), candidates.commune
     )
     own_key = ((classes * stride + place) << 32) | np.where(moving, _lon_key(candidates.lon), 0)
-    # One posting per fit and contract type the candidate accepts. In place where possible:
-    # these are the largest arrays of a run.
+    rank = np.empty(own_key.size, dtype=np.int64)
+    rank[np.argsort(own_key, kind="stable")] = np.arange(own_key.size)
+    rows, code, exact = code_fits(candidates, targets, codes, rank)
+    word_start, bits = competence_bits(candidates, offers, rows, code, n_codes)
+    # One posting per fit and contract type the candidate accepts.
     accepted = candidates.contracts[rows]
     per_type = [np.flatnonzero((accepted >> t) & 1).astype(np.int32) for t in range(n_contracts)]
     del accepted
@@ -98,6 +101,9 @@ def build_index(
     kind *= n_contracts
     kind += np.repeat(np.arange(n_contracts), [t.size for t in per_type])
     del per_type
+    order = np.argsort(kind, kind="stable")
+    fit, kind = fit[order], kind[order]
+    del order
     candidate = rows[fit]
     present = np.zeros((n_codes * n_contracts, n_classes), dtype=bool)
     present[kind, classes[candidate]] = True
@@ -105,10 +111,6 @@ def build_index(
     key *= n_classes * stride
     key <<= 32
     key += own_key[candidate]
-    order = np.argsort(key)  # ties in any order: results do not depend on it
-    key = key[order]
-    candidate, fit = candidate[order], fit[order]
-    del order
     return CandidateIndex(
         key=key,
         candidate=candidate,

@@ -1,17 +1,21 @@
 """Offers and candidates as numpy columns, for the fast engine.
 
 Rows are in id order, so a row number doubles as the tie-breaker of the top lists. Every
-per-entity value that enters the score is computed here with the scalar functions of the naive
-reference (rules.py, scoring.py), so the engine only adds the per-pair part.
+per-entity value that enters the rules or the score is computed with the scalar functions of
+the naive reference (rules.py, scoring.py), once per distinct value where values repeat
+(dates, contract type sets), so the engine only adds the per-pair part.
+
+Reading 90,000 input objects is most of what this module costs: each attribute is read once,
+by a comprehension or a C-level map, and never through a Python call per item.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import pairwise
-from operator import attrgetter
+from itertools import chain, repeat
+from operator import attrgetter, eq
 
 import numpy as np
 
@@ -21,6 +25,7 @@ from chalicelib.domain.matching.model import CandidateInput, OfferInput
 from chalicelib.domain.matching.scoring import training_points
 
 _WORD_BITS = 64
+_WORD_SHIFT = 20  # (row << _WORD_SHIFT) | word: words per vocabulary are far fewer than 2**20
 
 
 class Interner(dict[str, int]):
@@ -32,16 +37,22 @@ class Interner(dict[str, int]):
             found = self[value] = len(self)
         return found
 
+    def ids(self, values: Iterable[str]) -> list[int]:
+        # setdefault evaluates len(self) before inserting: the next id for a new value.
+        setdefault = self.setdefault
+        return [setdefault(value, len(self)) for value in values]
+
 
 @dataclass(slots=True)
 class OfferTable:
     items: list[OfferInput]
+    ids: list[str]
     live: np.ndarray  # bool
     lat: np.ndarray  # float64 degrees
     lon: np.ndarray
     terms: np.ndarray  # (5, n) geo.point_terms
     commune: np.ndarray  # int32
-    code: np.ndarray  # int32, the ROME code's id in `codes`
+    code: np.ndarray  # int32, the ROME code's id in `codes` (-1 for offers that are not live)
     contract: np.ndarray  # int64 contract type id
     starts_on: np.ndarray  # int64 ordinal of rules.starts_on
     required: np.ndarray  # int64, number of required competences
@@ -50,12 +61,15 @@ class OfferTable:
     word: np.ndarray  # (slots, n) int64
     mask: np.ndarray  # (slots, n) uint64
     words_used: np.ndarray  # int64, slots used
-    vocabularies: list[list[int]]  # per code id: competence ids, bit i = vocabularies[code][i]
+    # Vocabularies, CSR by code id: bit i of code k is competence vocabulary[vocabulary_start[k] + i].
+    vocabulary_start: np.ndarray  # int64 (codes + 1)
+    vocabulary: np.ndarray  # int64 competence ids
 
 
 @dataclass(slots=True)
 class CandidateTable:
     items: list[CandidateInput]
+    ids: list[str]
     listed: np.ndarray  # bool: rules.candidate_is_listed
     lat: np.ndarray  # float64 degrees
     lon: np.ndarray
@@ -70,79 +84,96 @@ class CandidateTable:
     competence_ids: np.ndarray  # int32, only competences some live offer requires
 
 
-def _sorted_unique(items: Sequence, kind: str) -> list:
+def _sorted_unique(items: Sequence, kind: str) -> tuple[list, list[str]]:
     ordered = sorted(items, key=attrgetter("id"))
-    if any(a.id == b.id for a, b in pairwise(ordered)):
+    ids = [item.id for item in ordered]
+    if any(map(eq, ids, ids[1:])):
         raise ValueError(f"{kind} ids must be unique")
-    return ordered
+    return ordered, ids
 
 
-def _bit(contracts: Interner, name: str) -> int:
+def _column(values: Iterable, dtype) -> np.ndarray:
+    # np.array of a list is faster than np.fromiter of a map.
+    return np.array(list(values), dtype=dtype)
+
+
+def _ordinals(days: list[date]) -> np.ndarray:
+    ordinal = {day: day.toordinal() for day in set(days)}
+    return _column(map(ordinal.__getitem__, days), np.int64)
+
+
+def _contract_id(contracts: Interner, name: str) -> int:
     index = contracts.id(name)
     if index >= 63:
         raise ValueError("at most 63 contract types")
-    return 1 << index
+    return index
+
+
+def _vocabulary_bits(
+    rows: np.ndarray, code: np.ndarray, competence: np.ndarray, n: int, n_codes: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(word, mask, words_used, vocabulary_start, vocabulary) from one (row, code, competence)
+    entry per required competence of a live offer."""
+    n_competences = int(competence.max(initial=-1)) + 1
+    vocabulary_key, inverse = np.unique(code * n_competences + competence, return_inverse=True)
+    vocabulary_start = np.searchsorted(vocabulary_key // max(n_competences, 1), np.arange(n_codes + 1))
+    position = inverse - vocabulary_start[code]
+    slot_key, slot = np.unique((rows << _WORD_SHIFT) | (position >> 6), return_inverse=True)
+    masks = np.zeros(slot_key.size, dtype=np.uint64)
+    # Bits are distinct within a slot (an offer requires a competence once): add is or.
+    np.add.at(masks, slot, np.left_shift(np.uint64(1), (position & 63).astype(np.uint64)))
+    slot_row = slot_key >> _WORD_SHIFT
+    slot_number = np.arange(slot_key.size) - np.searchsorted(slot_row, slot_row)
+    width = int(slot_number.max(initial=-1)) + 1
+    word = np.zeros((width, n), dtype=np.int64)
+    mask = np.zeros((width, n), dtype=np.uint64)
+    word[slot_number, slot_row] = slot_key & ((1 << _WORD_SHIFT) - 1)
+    mask[slot_number, slot_row] = masks
+    words_used = np.bincount(slot_row, minlength=n)
+    return word, mask, words_used, vocabulary_start, vocabulary_key % max(n_competences, 1)
 
 
 def build_offers(
     offers: Sequence[OfferInput], today: date, communes: Interner, contracts: Interner, codes: Interner
 ) -> tuple[OfferTable, Interner]:
-    """The offer table, and the ids of the competences live offers require."""
-    items = _sorted_unique(offers, "offer")
+    """The offer table, and the ids of the competences live offers require (sorted by code, so
+    that the bit layout does not depend on the iteration order of sets)."""
+    items, ids = _sorted_unique(offers, "offer")
     n = len(items)
     live = np.array([rules.offer_is_live(o, today) for o in items], dtype=bool)
-    competences = Interner()
-    vocabularies: list[dict[int, int]] = []
-    code_ids: list[int] = []
-    # Flat lists of ints (row, slot, word index, mask): no container per offer, so that a big
-    # caller's heap is not walked by the garbage collector because of us.
-    slot_rows: list[int] = []
-    slot_numbers: list[int] = []
-    slot_words: list[int] = []
-    slot_masks: list[int] = []
-    for row, (offer, is_live) in enumerate(zip(items, live.tolist(), strict=True)):
-        if not is_live:
-            code_ids.append(-1)
-            continue
-        code = codes.id(offer.code_rome)
-        code_ids.append(code)
-        while len(vocabularies) <= code:
-            vocabularies.append({})
-        vocabulary = vocabularies[code]
-        words: dict[int, int] = {}
-        # Sorted so that the bit layout does not depend on frozenset iteration order.
-        for name in sorted(offer.competences):
-            position = vocabulary.setdefault(competences.id(name), len(vocabulary))
-            word, bit = divmod(position, _WORD_BITS)
-            words[word] = words.get(word, 0) | (1 << bit)
-        for slot, word in enumerate(sorted(words)):
-            slot_rows.append(row)
-            slot_numbers.append(slot)
-            slot_words.append(word)
-            slot_masks.append(words[word])
-    width = max(slot_numbers, default=-1) + 1
-    word = np.zeros((width, n), dtype=np.int64)
-    mask = np.zeros((width, n), dtype=np.uint64)
-    word[slot_numbers, slot_rows] = slot_words
-    mask[slot_numbers, slot_rows] = np.array(slot_masks, dtype=np.uint64)
-    words_used = np.bincount(np.array(slot_rows, dtype=np.int64), minlength=n)
+    live_rows = np.flatnonzero(live)
+    live_items = [items[row] for row in live_rows.tolist()]
+    code = np.full(n, -1, dtype=np.int32)
+    code[live_rows] = codes.ids([o.code_rome for o in live_items])
+    required_sets = [o.competences for o in live_items]
+    names = list(chain.from_iterable(required_sets))
+    competences = Interner({name: i for i, name in enumerate(sorted(set(names)))})
+    competence = _column(map(competences.__getitem__, names), np.int64)
+    entry_rows = np.repeat(live_rows, [len(s) for s in required_sets])
+    word, mask, words_used, vocabulary_start, vocabulary = _vocabulary_bits(
+        entry_rows, code[entry_rows].astype(np.int64), competence, n, len(codes)
+    )
+    contract_ids = {name: _contract_id(contracts, name) for name in sorted({o.contract_type for o in items})}
+    start = np.maximum(_ordinals([o.start_date for o in items]), today.toordinal())  # rules.starts_on
     lat = np.array([o.lat for o in items], dtype=np.float64)
     lon = np.array([o.lon for o in items], dtype=np.float64)
     table = OfferTable(
         items=items,
+        ids=ids,
         live=live,
         lat=lat,
         lon=lon,
         terms=point_terms_array(lat, lon),
-        commune=np.array([communes.id(o.code_insee) for o in items], dtype=np.int32),
-        code=np.array(code_ids, dtype=np.int32),
-        contract=np.array([_bit(contracts, o.contract_type).bit_length() - 1 for o in items], dtype=np.int64),
-        starts_on=np.array([rules.starts_on(o, today).toordinal() for o in items], dtype=np.int64),
+        commune=np.array(communes.ids([o.code_insee for o in items]), dtype=np.int32),
+        code=code,
+        contract=np.array([contract_ids[o.contract_type] for o in items], dtype=np.int64),
+        starts_on=start,
         required=np.array([len(o.competences) for o in items], dtype=np.int64),
         word=word,
         mask=mask,
         words_used=words_used,
-        vocabularies=[list(v) for v in vocabularies],
+        vocabulary_start=vocabulary_start,
+        vocabulary=vocabulary,
     )
     return table, competences
 
@@ -154,38 +185,47 @@ def build_candidates(
     contracts: Interner,
     competences: Interner,
 ) -> CandidateTable:
-    items = _sorted_unique(candidates, "candidate")
+    items, ids = _sorted_unique(candidates, "candidate")
+    n = len(items)
     lat = np.array([c.lat for c in items], dtype=np.float64)
     lon = np.array([c.lon for c in items], dtype=np.float64)
     mobility = np.array([c.mobility_km for c in items], dtype=np.float64)
     # Most candidates share a few sets of contract types and a few hundred training end dates.
-    contract_bits: dict[frozenset[str], int] = {}
-    for types in {c.contract_types for c in items}:
-        bits = 0
-        for name in sorted(types):
-            bits |= _bit(contracts, name)
-        contract_bits[types] = bits
-    training_by_end = {end: training_points((today - end).days) for end in {c.training_end for c in items}}
-    # Competences flattened in one pass, those no live offer requires dropped.
-    lengths = np.array([len(c.competences) for c in items], dtype=np.int64)
-    known = competences.get
-    ids = np.array([known(name, -1) for c in items for name in c.competences], dtype=np.int64)
-    kept = ids >= 0
-    owner = np.repeat(np.arange(len(items)), lengths)
-    start = np.zeros(len(items) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner[kept], minlength=len(items)), out=start[1:])
+    distinct_types: dict[frozenset[str], int] = {}
+    type_ids = [distinct_types.setdefault(c.contract_types, len(distinct_types)) for c in items]
+    contract_bits = np.array(
+        [sum(1 << _contract_id(contracts, name) for name in sorted(types)) for types in distinct_types],
+        dtype=np.int64,
+    )
+    ends = [c.training_end for c in items]
+    training_by_end = {end: training_points((today - end).days) for end in set(ends)}
+    # Competences flattened in one pass, those no live offer requires dropped (-1).
+    held_sets = [c.competences for c in items]
+    lengths = np.array([len(s) for s in held_sets], dtype=np.int64)
+    held = _column(map(competences.get, chain.from_iterable(held_sets), repeat(-1)), np.int64)
+    kept = held >= 0
+    start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(np.repeat(np.arange(n), lengths)[kept], minlength=n), out=start[1:])
+    end_ordinal = _ordinals(ends)
+    # rules.candidate_is_listed over arrays.
+    horizon = (today + rules.TRAINING_END_HORIZON).toordinal()
+    listed = np.array([c.active for c in items], dtype=bool)
+    listed &= np.array([c.consent_contact for c in items], dtype=bool)
+    listed &= end_ordinal <= horizon
     return CandidateTable(
         items=items,
-        listed=np.array([rules.candidate_is_listed(c, today) for c in items], dtype=bool),
+        ids=ids,
+        listed=listed,
         lat=lat,
         lon=lon,
         terms=point_terms_array(lat, lon),
-        commune=np.array([communes.id(c.code_insee) for c in items], dtype=np.int32),
+        commune=np.array(communes.ids([c.code_insee for c in items]), dtype=np.int32),
         mobility=mobility,
         reach=np.where(mobility > 0, mobility, np.inf),
-        contracts=np.array([contract_bits[c.contract_types] for c in items], dtype=np.int64),
-        ready_on=np.array([rules.ready_on(c).toordinal() for c in items], dtype=np.int64),
-        training=np.array([training_by_end[c.training_end] for c in items], dtype=np.float64),
+        contracts=contract_bits[np.array(type_ids, dtype=np.int64)],
+        # rules.ready_on: the later of available_from and training_end.
+        ready_on=np.maximum(_ordinals([c.available_from for c in items]), end_ordinal),
+        training=_column(map(training_by_end.__getitem__, ends), np.float64),
         competence_start=start,
-        competence_ids=ids[kept].astype(np.int32),
+        competence_ids=held[kept].astype(np.int32),
     )
