@@ -2,7 +2,8 @@
 
 Reads (Query only): open offers of the bassin (GSI2), matchable candidates of every bassin
 that can reach it (GSI2), current matches of each offer. Runs the pure engine. Writes
-(BatchWriteItem) only the matches that appeared, changed or disappeared: a second run on
+(BatchWriteItem) only the matches that appeared, changed or disappeared (compared as arrays,
+domain/matching/stored.py): a second run on
 unchanged data writes nothing. Stored set = the best 50 candidates per offer; a candidate
 sees the best 30 of what is stored.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from chalicelib.domain.matching import CandidateInput, OfferInput, diff_matches, run_matching
+from chalicelib.domain.matching import CandidateInput, OfferInput, run_matching, stored_matches
 from chalicelib.domain.reach import source_bassins
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.repositories import candidates as candidates_repo
@@ -103,18 +104,6 @@ def _candidate_input(candidate) -> CandidateInput | None:
     )
 
 
-def _comparable(record: MatchRecord) -> tuple:
-    # computed_at is left out on purpose: recomputing an unchanged match must not rewrite it.
-    return (
-        record.score,
-        tuple(record.reasons),
-        record.exact,
-        round(record.distance_km, 1),
-        record.competences_held,
-        record.competences_required,
-    )
-
-
 def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None = None) -> BassinResult:
     """Recompute the matches of the open offers of `bassin` (or of `offer_ids` among them)."""
     result = BassinResult(bassin=bassin)
@@ -139,15 +128,19 @@ def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None 
     result.offers, result.candidates = len(offer_inputs), len(candidate_inputs)
     result.pairs_examined = matching.stats.pairs_examined
     result.eligible_pairs = matching.stats.eligible_pairs
+    # What is stored is compared with the run's lists as arrays (StoredMatches.diff); records
+    # and their reasons are built only for the matches to write.
+    lists = stored_matches(matching)
+    stored = {o.id: matches_repo.existing_match_records(o.id) for o in offer_inputs}
+    put_rows, deletes = lists.diff(r for records in stored.values() for r in records.values())
     puts: list[MatchRecord] = []
-    deletes: list[tuple[str, str]] = []
-    for offer_input in offer_inputs:
-        offer = offer_by_id[offer_input.id]
-        wanted = {
-            (m.offer_id, m.candidate_id): MatchRecord(
+    for row in put_rows.tolist():
+        m = lists.result(row)
+        puts.append(
+            MatchRecord(
                 offer_id=m.offer_id,
                 candidate_id=m.candidate_id,
-                employer_id=offer.employer_id,
+                employer_id=offer_by_id[m.offer_id].employer_id,
                 bassin=bassin,
                 score=m.score,
                 exact=m.exact,
@@ -157,16 +150,9 @@ def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None 
                 reasons=list(m.reasons),
                 computed_at=now,
             )
-            for m in matching.by_offer.get(offer_input.id, [])
-        }
-        result.kept += len(wanted)
-        stored = matches_repo.existing_match_records(offer_input.id)
-        changed, gone = diff_matches(
-            {pair: _comparable(r) for pair, r in stored.items()},
-            {pair: _comparable(r) for pair, r in wanted.items()},
         )
-        puts += [wanted[pair] for pair in changed]
-        deletes += gone
-        result.new_pairs += [pair for pair in changed if pair not in stored]
+        if (m.offer_id, m.candidate_id) not in stored[m.offer_id]:
+            result.new_pairs.append((m.offer_id, m.candidate_id))
+    result.kept = len(lists)
     result.written = matches_repo.apply_changes(puts, deletes)
     return result

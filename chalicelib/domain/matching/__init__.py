@@ -15,15 +15,20 @@ from chalicelib.domain.matching.model import (
     OfferInput,
 )
 from chalicelib.domain.matching.naive import run_matching_naive
+from chalicelib.domain.matching.stored import MatchValue, StoredMatches, match_value, stored_matches
 
 __all__ = [
     "CandidateInput",
     "Labels",
     "MatchResult",
+    "MatchValue",
     "Matching",
     "MatchingStats",
     "OfferInput",
+    "StoredMatches",
     "diff_matches",
+    "match_value",
     "run_matching",
     "run_matching_naive",
+    "stored_matches",
 ]

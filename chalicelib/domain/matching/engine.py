@@ -40,9 +40,11 @@ from chalicelib.domain.matching.model import (
 from chalicelib.domain.matching.results import (
     SCORE_BITS,
     Materializer,
+    RunTables,
     TopLists,
     bits_for,
     pack,
+    pack_other,
     swap,
     top_per_owner,
 )
@@ -83,8 +85,8 @@ def _eligible(
     offers: OfferTable,
     candidates: CandidateTable,
     competence_points: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(offer row, candidate row, score) of the eligible pairs among the examined ones."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(offer row, candidate row, score, exact) of the eligible pairs among the examined ones."""
     p, o = postings, offer_rows
     c = index.candidate[p]
     # Offer first, candidate second: the order of rules.distance_km. np.take along an axis is
@@ -106,8 +108,9 @@ def _eligible(
             word = index.bits[start + offers.word[slot][o]] & offers.mask[slot][o]
             held += np.bitwise_count(word)
     competence = competence_points[held, offers.required[o]]
-    score = score_array(index.exact[p], competence, distance, mobility, candidates.training[c])
-    return o, c, score
+    exact = index.exact[p]
+    score = score_array(exact, competence, distance, mobility, candidates.training[c])
+    return o, c, score, exact
 
 
 class _Collector:
@@ -119,8 +122,10 @@ class _Collector:
     """
 
     def __init__(self, n_offers: int, n_candidates: int, per_offer: int, per_candidate: int) -> None:
-        self.offer_bits, self.candidate_bits = bits_for(n_offers), bits_for(n_candidates)
-        if self.offer_bits + self.candidate_bits + SCORE_BITS > 62:
+        # The other side's field holds its row and, in the lowest bit, whether the métier is
+        # the same (results.pack_other): unique per pair, so the order stays by row.
+        self.offer_bits, self.candidate_bits = bits_for(n_offers) + 1, bits_for(n_candidates) + 1
+        if self.offer_bits + self.candidate_bits + SCORE_BITS > 62:  # owner + score + other
             raise ValueError("too many offers and candidates for one run")
         self.per_offer, self.per_candidate = per_offer, per_candidate
         self._by_offer: list[np.ndarray] = []
@@ -129,11 +134,11 @@ class _Collector:
         self._pending = 0  # keys added since the last merge
         self._merged = 0  # keys kept by the last merge
 
-    def add(self, o: np.ndarray, c: np.ndarray, score: np.ndarray) -> None:
+    def add(self, o: np.ndarray, c: np.ndarray, score: np.ndarray, exact: np.ndarray) -> None:
         if self.per_offer > 0:
-            keys = pack(o, score, c, self.candidate_bits)
+            keys = pack(o, score, pack_other(c, exact), self.candidate_bits)
             self._by_offer.append(top_per_owner(keys, self.candidate_bits, self.per_offer))
-        keys = pack(c, score, o, self.offer_bits)
+        keys = pack(c, score, pack_other(o, exact), self.offer_bits)
         keys = keys[keys <= self._cutoff[c]]
         self._by_candidate.append(keys)
         self._pending += keys.size
@@ -194,28 +199,37 @@ def run_matching(
             lengths = counts[query_first:query_end]
             postings = expand(first[query_first:query_end], lengths)
             offer_rows = np.repeat(rows[query_first:query_end], lengths)
-            o, c, score = _eligible(postings, offer_rows, index, offer_table, candidate_table, points)
+            o, c, score, exact = _eligible(postings, offer_rows, index, offer_table, candidate_table, points)
             eligible += o.size
-            collector.add(o, c, score)
+            collector.add(o, c, score, exact)
     offer_keys, candidate_keys = collector.offer_keys(), collector.candidate_keys()
-    kept = _kept(offer_keys, candidate_keys, collector)
+    kept = _kept(offer_keys, candidate_keys, collector, len(offer_table.items))
     build = Materializer(offer_table.items, candidate_table.items, labels, today)
+    run = RunTables(offer_table, candidate_table, competences, codes, labels, today)
     return Matching(
-        by_offer=TopLists([o.id for o in offer_table.items], offer_keys, collector.candidate_bits, build),
-        by_candidate=TopLists(
-            [c.id for c in candidate_table.items], candidate_keys, collector.offer_bits, swap(build)
-        ),
+        by_offer=TopLists(offer_table.ids, offer_keys, collector.candidate_bits, build, run),
+        by_candidate=TopLists(candidate_table.ids, candidate_keys, collector.offer_bits, swap(build)),
         stats=MatchingStats(examined, eligible, kept),
     )
 
 
-def _kept(offer_keys: np.ndarray, candidate_keys: np.ndarray, collector: _Collector) -> int:
+def _kept(offer_keys: np.ndarray, candidate_keys: np.ndarray, collector: _Collector, n_offers: int) -> int:
+    """Distinct pairs of both lists: a candidate's pair is also in its offer's list when it ranks
+    within that list (the offer's lists are complete: every eligible pair of a list that is not
+    full is in it)."""
+    if collector.per_offer == 0 or candidate_keys.size == 0:
+        return int(offer_keys.size + candidate_keys.size)
     offer_shift = SCORE_BITS + collector.candidate_bits
-    candidate_shift = SCORE_BITS + collector.offer_bits
-    candidate_mask = (1 << collector.candidate_bits) - 1
-    offer_mask = (1 << collector.offer_bits) - 1
-    from_offers = ((offer_keys >> offer_shift) << collector.candidate_bits) | (offer_keys & candidate_mask)
-    from_candidates = ((candidate_keys & offer_mask) << collector.candidate_bits) | (
-        candidate_keys >> candidate_shift
+    start = np.searchsorted(offer_keys >> offer_shift, np.arange(n_offers + 1))
+    last = np.full(n_offers, np.iinfo(np.int64).max, dtype=np.int64)
+    full = np.diff(start) >= collector.per_offer
+    last[full] = offer_keys[start[1:][full] - 1]
+    candidate = candidate_keys >> (SCORE_BITS + collector.offer_bits)
+    score_part = (candidate_keys >> collector.offer_bits) & ((1 << SCORE_BITS) - 1)
+    other = candidate_keys & ((1 << collector.offer_bits) - 1)
+    offer, exact = other >> 1, other & 1
+    as_offer_key = (
+        (offer << offer_shift) | (score_part << collector.candidate_bits) | pack_other(candidate, exact)
     )
-    return int(np.union1d(from_offers, from_candidates).size)
+    both = int(np.count_nonzero(as_offer_key <= last[offer]))
+    return int(offer_keys.size + candidate_keys.size) - both

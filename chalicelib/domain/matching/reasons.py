@@ -24,18 +24,29 @@ def metier_reason(code_rome: str, exact: bool, labels: Labels) -> str:
     return f"{kind} : {labels.metier(code_rome)} ({code_rome})"
 
 
-def competence_reason(held: Iterable[str], required: int, labels: Labels) -> str | None:
-    if required == 0:
-        return None
-    names = sorted((_sort_key(label := labels.competence(code)), label, code) for code in held)
-    count = len(names)
+def competence_order(code: str, labels: Labels) -> tuple[str, str, str]:
+    """Where a competence comes in the reasons: alphabetical by label, then by code."""
+    label = labels.competence(code)
+    return _sort_key(label), label, code
+
+
+def competence_text(first_labels: Iterable[str], count: int, required: int) -> str:
+    """`first_labels`: the labels of the first held competences in `competence_order` (the
+    first MAX_LISTED_COMPETENCES are shown)."""
     # French puts 0 and 1 in the singular.
     text = f"{count} compétence{'s' if count > 1 else ''} sur {required}"
-    if names:
-        text += " : " + ", ".join(label for _, label, _ in names[:MAX_LISTED_COMPETENCES])
+    if count:
+        text += " : " + ", ".join(list(first_labels)[:MAX_LISTED_COMPETENCES])
         if count > MAX_LISTED_COMPETENCES:
             text += "…"
     return text
+
+
+def competence_reason(held: Iterable[str], required: int, labels: Labels) -> str | None:
+    if required == 0:
+        return None
+    names = sorted(competence_order(code, labels) for code in held)
+    return competence_text((label for _, label, _ in names), len(names), required)
 
 
 def distance_reason(same_commune: bool, distance_km: float) -> str:

@@ -9,6 +9,7 @@ results reads each of its lists once). Reading is deterministic: the same list e
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from chalicelib.domain.matching import rules
 from chalicelib.domain.matching.model import CandidateInput, Labels, MatchResult, OfferInput
 from chalicelib.domain.matching.reasons import reasons
+from chalicelib.domain.matching.tables import CandidateTable, Interner, OfferTable
 
 SCORE_BITS = 7  # scores are 0–100
 
@@ -28,6 +30,11 @@ def pack(owner: np.ndarray, score: np.ndarray, other: np.ndarray, other_bits: in
     """One sortable int64 per pair: owner, then best score first, then the other row (id order)."""
     owner, score, other = (np.asarray(a, dtype=np.int64) for a in (owner, score, other))
     return (owner << (SCORE_BITS + other_bits)) | ((100 - score) << other_bits) | other
+
+
+def pack_other(row: np.ndarray, exact: np.ndarray) -> np.ndarray:
+    """The other side's field of a key: its row, and whether the métier is the same."""
+    return (np.asarray(row, dtype=np.int64) << 1) | np.asarray(exact, dtype=np.int64)
 
 
 def top_per_owner(keys: np.ndarray, other_bits: int, limit: int) -> np.ndarray:
@@ -71,6 +78,18 @@ class Materializer:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class RunTables:
+    """What a run's lists refer to, for building their stored columns (stored.py)."""
+
+    offers: OfferTable
+    candidates: CandidateTable
+    competences: Interner  # ids of the competences live offers require
+    codes: Interner  # ids of the ROME codes of live offers
+    labels: Labels
+    today: date
+
+
 class TopLists(Mapping[str, list[MatchResult]]):
     """Read-only mapping id → list of MatchResult, best first, built on each read."""
 
@@ -80,20 +99,29 @@ class TopLists(Mapping[str, list[MatchResult]]):
         keys: np.ndarray,
         other_bits: int,
         build: Callable[[int, int, int], MatchResult],
+        run: RunTables | None = None,
     ) -> None:
         self._ids = ids
-        self._rows = {identifier: row for row, identifier in enumerate(ids)}
-        self._other = keys & ((1 << other_bits) - 1)
-        self._score = 100 - ((keys >> other_bits) & ((1 << SCORE_BITS) - 1))
+        self._row_of: dict[str, int] | None = None
+        other = keys & ((1 << other_bits) - 1)
+        self.other, self.exact = other >> 1, (other & 1).astype(bool)
+        self.score = 100 - ((keys >> other_bits) & ((1 << SCORE_BITS) - 1))
         owners = keys >> (SCORE_BITS + other_bits)
-        self._start = np.searchsorted(owners, np.arange(len(ids) + 1))
+        self.start = np.searchsorted(owners, np.arange(len(ids) + 1))
         self._build = build
+        self.run = run
+
+    @property
+    def _rows(self) -> dict[str, int]:
+        if self._row_of is None:
+            self._row_of = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return self._row_of
 
     def __getitem__(self, identifier: str) -> list[MatchResult]:
         row = self._rows[identifier]
-        first, end = int(self._start[row]), int(self._start[row + 1])
-        others = self._other[first:end].tolist()
-        scores = self._score[first:end].tolist()
+        first, end = int(self.start[row]), int(self.start[row + 1])
+        others = self.other[first:end].tolist()
+        scores = self.score[first:end].tolist()
         return [self._build(row, other, score) for other, score in zip(others, scores, strict=True)]
 
     def __iter__(self) -> Iterator[str]:
@@ -105,10 +133,10 @@ class TopLists(Mapping[str, list[MatchResult]]):
     def count(self, identifier: str) -> int:
         """Length of a list without building it."""
         row = self._rows[identifier]
-        return int(self._start[row + 1] - self._start[row])
+        return int(self.start[row + 1] - self.start[row])
 
     def total(self) -> int:
-        return int(self._start[-1])
+        return int(self.start[-1])
 
 
 def swap(build: Callable[[int, int, int], MatchResult]) -> Callable[[int, int, int], MatchResult]:

@@ -64,6 +64,8 @@ class OfferTable:
     # Vocabularies, CSR by code id: bit i of code k is competence vocabulary[vocabulary_start[k] + i].
     vocabulary_start: np.ndarray  # int64 (codes + 1)
     vocabulary: np.ndarray  # int64 competence ids
+    required_start: np.ndarray  # int64 (n + 1), CSR over required_ids (live offers only)
+    required_ids: np.ndarray  # int64 competence ids
 
 
 @dataclass(slots=True)
@@ -79,6 +81,7 @@ class CandidateTable:
     reach: np.ndarray  # float64 km: mobility, infinite for "own commune only" (enforced by the index)
     contracts: np.ndarray  # int64 bit set of contract type ids
     ready_on: np.ndarray  # int64 ordinal of rules.ready_on
+    training_end: np.ndarray  # int64 ordinal
     training: np.ndarray  # float64 scoring.training_points
     competence_start: np.ndarray  # int64 (n + 1), CSR over competence_ids
     competence_ids: np.ndarray  # int32, only competences some live offer requires
@@ -150,6 +153,8 @@ def build_offers(
     competences = Interner({name: i for i, name in enumerate(sorted(set(names)))})
     competence = _column(map(competences.__getitem__, names), np.int64)
     entry_rows = np.repeat(live_rows, [len(s) for s in required_sets])
+    required_start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(entry_rows, minlength=n), out=required_start[1:])
     word, mask, words_used, vocabulary_start, vocabulary = _vocabulary_bits(
         entry_rows, code[entry_rows].astype(np.int64), competence, n, len(codes)
     )
@@ -174,6 +179,8 @@ def build_offers(
         words_used=words_used,
         vocabulary_start=vocabulary_start,
         vocabulary=vocabulary,
+        required_start=required_start,
+        required_ids=competence,
     )
     return table, competences
 
@@ -225,6 +232,7 @@ def build_candidates(
         contracts=contract_bits[np.array(type_ids, dtype=np.int64)],
         # rules.ready_on: the later of available_from and training_end.
         ready_on=np.maximum(_ordinals([c.available_from for c in items]), end_ordinal),
+        training_end=end_ordinal,
         training=_column(map(training_by_end.__getitem__, ends), np.float64),
         competence_start=start,
         competence_ids=held[kept].astype(np.int32),
