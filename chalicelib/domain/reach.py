@@ -8,6 +8,7 @@ engine applies each person's own radius.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 import numpy as np
@@ -61,3 +62,50 @@ def bassins_within(code_insee: str, km: float) -> list[str]:
     dist = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
     reachable = np.unique(bassin[dist <= km + 1.0])
     return sorted({codes[i] for i in reachable} | {origin.bassin_code})
+
+
+# --- per-event reads: which (bassin, ROME code) keys hold the other side of an item ----------
+# Offers are keyed by (their bassin, their code); candidates by (their home bassin, each of their
+# own codes: training and targets). An eligible pair always has the offer's key among
+# `offers_reachable` of the candidate and the candidate's keys meeting `candidates_reaching` of
+# the offer (tests/unit/test_matching_items.py), so reads go through a métier-and-place index.
+
+ReachKey = tuple[str, str]  # (bassin code, ROME code)
+
+
+def fit_codes(metiers: Iterable[str], mobility: Mapping[str, Iterable[str]]) -> frozenset[str]:
+    """ROME codes of the offers a person with these métiers fits: their own (exact) and the ROME
+    mobilities of those (close)."""
+    own = frozenset(metiers)
+    return own | {target for code in own for target in mobility.get(code, ())}
+
+
+def fitted_by(mobility: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """ROME code → the codes whose holders fit its offers: itself and those leading to it."""
+    reverse: dict[str, set[str]] = {}
+    for code, targets in mobility.items():
+        for target in targets:
+            reverse.setdefault(target, set()).add(code)
+    return {code: frozenset(codes) for code, codes in reverse.items()}
+
+
+def offers_reachable(
+    code_insee: str, mobility_km: int, metiers: Iterable[str], mobility: Mapping[str, Iterable[str]]
+) -> set[ReachKey]:
+    """Keys of the offers a candidate can reach: the bassins within their mobility (their own
+    when 0 km) × the codes they fit. Empty for an unknown commune."""
+    bassins = bassins_within(code_insee, max(mobility_km, 0))
+    codes = fit_codes(metiers, mobility)
+    return {(bassin, code) for bassin in bassins for code in codes}
+
+
+def candidates_reaching(
+    code_insee: str, code_rome: str, fitted: Mapping[str, frozenset[str]], max_km: float = MAX_MOBILITY_KM
+) -> set[ReachKey]:
+    """Keys of the candidates who can reach an offer: the bassins within the largest mobility of
+    the offer's commune × the codes whose holders fit it (`fitted`: fitted_by of the ROME
+    mobilities). Empty for an unknown commune."""
+    bassins = bassins_within(code_insee, max_km)
+    codes = {code_rome} | fitted.get(code_rome, frozenset())
+    return {(bassin, code) for bassin in bassins for code in codes}
+

@@ -1,113 +1,32 @@
-"""Matching rules, score and reasons, pinned on small hand-built cases; and the fast engine
-equal to the naive reference on random datasets."""
+"""Matching rules, score and reasons, pinned on small hand-built cases (each checked against
+the naive reference by matching_cases.both)."""
 
 from __future__ import annotations
 
 import math
-import random
-from dataclasses import replace
 from datetime import date, timedelta
 
-import numpy as np
 import pytest
 
 from chalicelib.domain.geo import EARTH_RADIUS_KM, haversine_km
-from chalicelib.domain.matching import (
-    CandidateInput,
-    MatchResult,
-    OfferInput,
-    diff_matches,
-    engine,
-    rules,
-    run_matching,
-    run_matching_naive,
-)
+from chalicelib.domain.matching import rules, run_matching, run_matching_naive
 from chalicelib.domain.matching.reasons import distance_reason, training_reason
-from chalicelib.domain.matching.results import bits_for, pack, top_per_owner
-
-TODAY = date(2026, 3, 2)
-METZ = ("57463", 49.1193, 6.1757)
-WOIPPY = ("57751", 49.1514, 6.1511)  # about 4 km north of Metz
-NANCY = ("54395", 48.6921, 6.1844)  # about 48 km south of Metz
-COOK, KITCHEN_HAND, BAKER, NURSE = "G1602", "G1603", "D1102", "J1506"
-MOBILITY = {KITCHEN_HAND: [COOK, BAKER], BAKER: [KITCHEN_HAND], COOK: [KITCHEN_HAND]}
-METIERS = {
-    COOK: "Cuisinier / Cuisinière",
-    KITCHEN_HAND: "Commis de cuisine",
-    BAKER: "Boulanger",
-    NURSE: "Infirmier",
-}
-COMPETENCES = {
-    "100001": "Dresser les assiettes",
-    "100002": "Éplucher",
-    "100003": "Cuire",
-    "100004": "Hygiène",
-}
-
-
-class Labels:
-    def metier(self, code_rome: str) -> str:
-        return METIERS.get(code_rome, code_rome)
-
-    def competence(self, code: str) -> str:
-        return COMPETENCES.get(code, f"Compétence {code}")
-
-
-def candidate(id: str = "c1", place=METZ, **changes) -> CandidateInput:
-    code_insee, lat, lon = place
-    base = CandidateInput(
-        id=id,
-        lat=lat,
-        lon=lon,
-        code_insee=code_insee,
-        mobility_km=30,
-        metiers=frozenset({COOK}),
-        competences=frozenset({"100001", "100002", "100003"}),
-        contract_types=frozenset({"cdi", "cdd"}),
-        available_from=TODAY - timedelta(days=73),
-        training_end=TODAY - timedelta(days=73),
-    )
-    return replace(base, **changes)
-
-
-def offer(id: str = "o1", place=METZ, **changes) -> OfferInput:
-    code_insee, lat, lon = place
-    base = OfferInput(
-        id=id,
-        lat=lat,
-        lon=lon,
-        code_insee=code_insee,
-        code_rome=COOK,
-        competences=frozenset({"100001", "100002", "100003", "100004"}),
-        contract_type="cdi",
-        start_date=TODAY + timedelta(days=14),
-    )
-    return replace(base, **changes)
-
-
-def both(offers, candidates, top_per_offer=50, top_per_candidate=30):
-    """Runs the naive reference and the engine, checks they agree, returns the engine's."""
-    naive = run_matching_naive(
-        offers, candidates, MOBILITY, Labels(), TODAY, top_per_offer, top_per_candidate
-    )
-    fast = run_matching(offers, candidates, MOBILITY, Labels(), TODAY, top_per_offer, top_per_candidate)
-    assert dict(fast.by_offer) == naive.by_offer
-    assert dict(fast.by_candidate) == naive.by_candidate
-    assert list(fast.by_offer) == list(naive.by_offer)
-    assert (fast.stats.eligible_pairs, fast.stats.kept) == (naive.stats.eligible_pairs, naive.stats.kept)
-    assert fast.stats.pairs_examined <= naive.stats.pairs_examined
-    return fast
-
-
-def matched(offers, candidates) -> set[tuple[str, str]]:
-    result = both(offers, candidates)
-    return {(r.offer_id, r.candidate_id) for results in result.by_offer.values() for r in results}
-
-
-def only(offer_: OfferInput, candidate_: CandidateInput) -> MatchResult | None:
-    results = both([offer_], [candidate_]).by_offer[offer_.id]
-    return results[0] if results else None
-
+from tests.unit.matching_cases import (
+    COOK,
+    KITCHEN_HAND,
+    METZ,
+    MOBILITY,
+    NANCY,
+    NURSE,
+    TODAY,
+    WOIPPY,
+    Labels,
+    both,
+    candidate,
+    matched,
+    offer,
+    only,
+)
 
 # --- reach -------------------------------------------------------------------------------------
 
@@ -313,109 +232,3 @@ def test_duplicate_ids_are_rejected() -> None:
         run_matching([offer(), offer()], [candidate()], MOBILITY, Labels(), TODAY)
     with pytest.raises(ValueError):
         run_matching_naive([offer()], [candidate(), candidate()], MOBILITY, Labels(), TODAY)
-
-
-def random_dataset(seed: int, n_offers: int = 80, n_candidates: int = 300):
-    rnd = random.Random(seed)
-    places = [(f"57{i:03d}", 49.0 + rnd.uniform(-0.5, 0.5), 6.3 + rnd.uniform(-0.7, 0.7)) for i in range(20)]
-    codes = [COOK, KITCHEN_HAND, BAKER, NURSE, "H2102", "K1304"]
-    competences = [str(100001 + i) for i in range(25)]
-    kinds = ["cdi", "cdd", "interim", "alternance"]
-
-    def day(low: int, high: int) -> date:
-        return TODAY + timedelta(days=rnd.randint(low, high))
-
-    offers = [
-        OfferInput(
-            id=f"{rnd.getrandbits(32):08x}",
-            lat=(place := rnd.choice(places))[1],
-            lon=place[2],
-            code_insee=place[0],
-            code_rome=rnd.choice(codes),
-            competences=frozenset(rnd.sample(competences, rnd.randint(0, 6))),
-            contract_type=rnd.choice(kinds),
-            start_date=day(-30, 90),
-            expires_at=rnd.choice([None, day(-5, 60)]),
-            is_open=rnd.random() < 0.9,
-        )
-        for _ in range(n_offers)
-    ]
-    people = []
-    for _ in range(n_candidates):
-        place, end = rnd.choice(places), day(-500, 80)
-        people.append(
-            CandidateInput(
-                id=f"{rnd.getrandbits(32):08x}",
-                lat=place[1],
-                lon=place[2],
-                code_insee=place[0],
-                mobility_km=rnd.choice([0, 3, 5, 8, 10, 20, 30, 45, 60, 150]),
-                metiers=frozenset(rnd.sample(codes, rnd.randint(1, 3))),
-                competences=frozenset(rnd.sample(competences, rnd.randint(0, 9))),
-                contract_types=frozenset(rnd.sample(kinds, rnd.randint(1, 4))),
-                available_from=end + timedelta(days=rnd.randint(-20, 20)),
-                training_end=end,
-                active=rnd.random() < 0.95,
-                consent_contact=rnd.random() < 0.9,
-            )
-        )
-    mobility = {code: rnd.sample(codes, 2) for code in codes}
-    return offers, people, mobility
-
-
-@pytest.mark.parametrize("seed", range(6))
-def test_engine_equals_naive_on_random_datasets(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    offers, people, mobility = random_dataset(seed)
-    if seed % 2:
-        # Tiny blocks, chunks and merges: every seam of the engine is crossed.
-        monkeypatch.setattr(engine, "OFFER_BLOCK", 7)
-        monkeypatch.setattr(engine, "CHUNK_PAIRS", 50)
-        monkeypatch.setattr(engine, "MERGE_KEYS", 20)
-    naive = run_matching_naive(offers, people, mobility, Labels(), TODAY, 6, 4)
-    fast = run_matching(offers, people, mobility, Labels(), TODAY, 6, 4)
-
-    assert naive.stats.eligible_pairs > 100
-    assert dict(fast.by_offer) == naive.by_offer
-    assert dict(fast.by_candidate) == naive.by_candidate
-    assert fast.stats.eligible_pairs == naive.stats.eligible_pairs
-    assert fast.stats.kept == naive.stats.kept
-    assert fast.stats.pairs_examined < naive.stats.pairs_examined / 2
-
-
-def test_same_output_whatever_the_input_order() -> None:
-    offers, people, mobility = random_dataset(42)
-    first = run_matching(offers, people, mobility, Labels(), TODAY)
-    rnd = random.Random(1)
-    rnd.shuffle(offers)
-    rnd.shuffle(people)
-    second = run_matching(
-        offers, people, {k: reversed(v) for k, v in reversed(mobility.items())}, Labels(), TODAY
-    )
-
-    assert list(first.by_offer.items()) == list(second.by_offer.items())
-    assert list(first.by_candidate.items()) == list(second.by_candidate.items())
-    assert first.stats == second.stats
-
-
-# --- helpers -----------------------------------------------------------------------------------
-
-
-def test_packed_keys_do_not_overflow_with_small_integer_rows() -> None:
-    other_bits = bits_for(60_000)
-    owner = np.array([59_999, 59_999, 3], dtype=np.int32)
-    other = np.array([59_998, 12, 7], dtype=np.int32)
-    score = np.array([80, 80, 100], dtype=np.int64)
-    keys = top_per_owner(pack(owner, score, other, other_bits), other_bits, 1)
-    assert (keys >> (7 + other_bits)).tolist() == [3, 59_999]
-    assert (keys & ((1 << other_bits) - 1)).tolist() == [7, 12]
-
-
-def test_diff_matches_writes_only_what_changed() -> None:
-    old = {("o1", "c1"): (80, ("a",)), ("o1", "c2"): (70, ("b",)), ("o2", "c1"): (60, ("c",))}
-    new = {("o1", "c1"): (80, ("a",)), ("o1", "c2"): (71, ("b",)), ("o1", "c3"): (50, ("d",))}
-
-    puts, deletes = diff_matches(old, new)
-
-    assert puts == {("o1", "c2"): (71, ("b",)), ("o1", "c3"): (50, ("d",))}
-    assert deletes == [("o2", "c1")]
-    assert diff_matches(new, new) == ({}, [])

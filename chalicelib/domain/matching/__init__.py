@@ -6,6 +6,7 @@ Rules in rules.py, score in scoring.py, reasons in reasons.py; docs/matching.md 
 
 from chalicelib.domain.matching.diff import diff_matches
 from chalicelib.domain.matching.engine import run_matching
+from chalicelib.domain.matching.items import ItemChanges, match_candidate, match_offer
 from chalicelib.domain.matching.model import (
     CandidateInput,
     Labels,
@@ -15,10 +16,11 @@ from chalicelib.domain.matching.model import (
     OfferInput,
 )
 from chalicelib.domain.matching.naive import run_matching_naive
-from chalicelib.domain.matching.stored import MatchValue, StoredMatches, match_value, stored_matches
+from chalicelib.domain.matching.stored import MatchValue, StoredMatches, match_value, stored_matches, value_of
 
 __all__ = [
     "CandidateInput",
+    "ItemChanges",
     "Labels",
     "MatchResult",
     "MatchValue",
@@ -27,8 +29,11 @@ __all__ = [
     "OfferInput",
     "StoredMatches",
     "diff_matches",
+    "match_candidate",
+    "match_offer",
     "match_value",
     "run_matching",
     "run_matching_naive",
     "stored_matches",
+    "value_of",
 ]

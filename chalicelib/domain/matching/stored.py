@@ -35,18 +35,19 @@ def match_value(
     return (score, tuple(reasons), bool(exact), round(distance_km, 1), held, required)
 
 
-def result_value(result: MatchResult) -> MatchValue:
+def value_of(match) -> MatchValue:
+    """match_value of a MatchResult, a stored record or anything with their attributes."""
     return match_value(
-        result.score,
-        result.reasons,
-        result.exact,
-        result.distance_km,
-        result.competences_held,
-        result.competences_required,
+        match.score,
+        match.reasons,
+        match.exact,
+        match.distance_km,
+        match.competences_held,
+        match.competences_required,
     )
 
 
-def _round_tenths(distance_km: np.ndarray) -> np.ndarray:
+def round_tenths(distance_km: np.ndarray) -> np.ndarray:
     """round(d, 1) of each distance, as Python rounds it (the nearest tenth of the exact binary
     value); the rare distances within rounding error of a half tenth are rounded by Python."""
     tenths = distance_km * 10.0
@@ -117,7 +118,7 @@ class StoredMatches:
     def diff(self, stored: Iterable) -> tuple[np.ndarray, list[Pair]]:
         """(rows to put, pairs to delete) that turn `stored` into these lists: diff_matches on
         arrays. `stored`: the stored matches of these offers, objects with the attributes of a
-        MatchRecord (offer_id, candidate_id, score, exact, distance_km as stored,
+        MatchRecord (offer_id, candidate_id, score, exact, distance_km,
         competences_held, competences_required, reasons); computed_at and the rest are not
         compared. A stored pair of an offer or a candidate this run does not know is deleted."""
         records = list(map(_STORED_FIELDS, stored))
@@ -140,7 +141,9 @@ class StoredMatches:
         same = matched.copy()
         for column, index in ((self.score, 2), (self.exact, 3), (self.held, 5), (self.required, 6)):
             same &= column[row] == np.array(columns[index], dtype=column.dtype).reshape(-1)
-        same &= _round_tenths(self.distance_km)[row] == np.array(columns[4], dtype=float).reshape(-1)
+        # Distances as stored (0.1 km); rounding a stored one again leaves it as it is.
+        stored_km = round_tenths(np.array(columns[4], dtype=np.float64).reshape(-1))
+        same &= round_tenths(self.distance_km)[row] == stored_km
         same &= (self.reasons[row] == _reason_slots(columns[7], self.texts)).all(axis=1)
         unchanged = np.zeros(len(self), dtype=bool)
         unchanged[row[same]] = True
