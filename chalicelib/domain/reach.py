@@ -108,4 +108,3 @@ def candidates_reaching(
     bassins = bassins_within(code_insee, max_km)
     codes = {code_rome} | fitted.get(code_rome, frozenset())
     return {(bassin, code) for bassin in bassins for code in codes}
-

@@ -169,6 +169,32 @@ class _Collector:
         return top_per_owner(np.concatenate(self._by_candidate), self.offer_bits, self.per_candidate)
 
 
+def _examine(
+    index: CandidateIndex,
+    offers: OfferTable,
+    candidates: CandidateTable,
+    points: np.ndarray,
+    collector: _Collector,
+) -> tuple[int, int]:
+    """Examines the pairs the index proposes, by blocks of offers and chunks of pairs, into the
+    collector: (pairs examined, eligible pairs)."""
+    examined = eligible = 0
+    live = np.flatnonzero(offers.live)
+    # Blocks of offers, in row order, keep the query arrays small.
+    for block in range(0, live.size, OFFER_BLOCK):
+        rows, first, end = query_ranges(index, offers, live[block : block + OFFER_BLOCK])
+        counts = end - first
+        examined += int(counts.sum())
+        for query_first, query_end in _chunks(rows, counts, CHUNK_PAIRS):
+            lengths = counts[query_first:query_end]
+            postings = expand(first[query_first:query_end], lengths)
+            offer_rows = np.repeat(rows[query_first:query_end], lengths)
+            o, c, score, exact = _eligible(postings, offer_rows, index, offers, candidates, points)
+            eligible += o.size
+            collector.add(o, c, score, exact)
+    return examined, eligible
+
+
 def run_matching(
     offers: Sequence[OfferInput],
     candidates: Sequence[CandidateInput],
@@ -188,20 +214,8 @@ def run_matching(
     collector = _Collector(
         len(offer_table.items), len(candidate_table.items), top_per_offer, top_per_candidate
     )
-    examined = eligible = 0
-    live = np.flatnonzero(offer_table.live)
-    # Blocks of offers, in row order, keep the query arrays small.
-    for block in range(0, live.size, OFFER_BLOCK):
-        rows, first, end = query_ranges(index, offer_table, live[block : block + OFFER_BLOCK])
-        counts = end - first
-        examined += int(counts.sum())
-        for query_first, query_end in _chunks(rows, counts, CHUNK_PAIRS):
-            lengths = counts[query_first:query_end]
-            postings = expand(first[query_first:query_end], lengths)
-            offer_rows = np.repeat(rows[query_first:query_end], lengths)
-            o, c, score, exact = _eligible(postings, offer_rows, index, offer_table, candidate_table, points)
-            eligible += o.size
-            collector.add(o, c, score, exact)
+    examined, eligible = _examine(index, offer_table, candidate_table, points, collector)
+    del index  # the postings are the largest arrays of a run
     offer_keys, candidate_keys = collector.offer_keys(), collector.candidate_keys()
     kept = _kept(offer_keys, candidate_keys, collector, len(offer_table.items))
     build = Materializer(offer_table.items, candidate_table.items, labels, today)
@@ -224,12 +238,17 @@ def _kept(offer_keys: np.ndarray, candidate_keys: np.ndarray, collector: _Collec
     last = np.full(n_offers, np.iinfo(np.int64).max, dtype=np.int64)
     full = np.diff(start) >= collector.per_offer
     last[full] = offer_keys[start[1:][full] - 1]
-    candidate = candidate_keys >> (SCORE_BITS + collector.offer_bits)
-    score_part = (candidate_keys >> collector.offer_bits) & ((1 << SCORE_BITS) - 1)
-    other = candidate_keys & ((1 << collector.offer_bits) - 1)
-    offer, exact = other >> 1, other & 1
-    as_offer_key = (
-        (offer << offer_shift) | (score_part << collector.candidate_bits) | pack_other(candidate, exact)
-    )
-    both = int(np.count_nonzero(as_offer_key <= last[offer]))
+    both = 0
+    for block in range(0, candidate_keys.size, CHUNK_PAIRS):  # bounded temporaries
+        keys = candidate_keys[block : block + CHUNK_PAIRS]
+        candidate = keys >> (SCORE_BITS + collector.offer_bits)
+        score_part = (keys >> collector.offer_bits) & ((1 << SCORE_BITS) - 1)
+        other = keys & ((1 << collector.offer_bits) - 1)
+        offer = other >> 1
+        as_offer_key = (
+            (offer << offer_shift)
+            | (score_part << collector.candidate_bits)
+            | pack_other(candidate, other & 1)
+        )
+        both += int(np.count_nonzero(as_offer_key <= last[offer]))
     return int(offer_keys.size + candidate_keys.size) - both

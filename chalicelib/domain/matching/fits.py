@@ -72,6 +72,9 @@ def code_fits(
     return row_of_rank[pair % n_rows].astype(np.int32), (pair // n_rows).astype(np.int32), (key & 1) == 0
 
 
+BLOCK_ENTRIES = 1 << 20  # competences held per block of fits: bounds the temporaries
+
+
 def competence_bits(
     candidates: CandidateTable, offers: OfferTable, rows: np.ndarray, code: np.ndarray, n_codes: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -85,33 +88,47 @@ def competence_bits(
     per_fit = ((sizes + 63) // 64)[code]
     word_start = np.cumsum(per_fit) - per_fit
     bits = np.zeros(int(per_fit.sum()) + 1, dtype=np.uint64)
-    # Every competence a fit's candidate holds, in fit order (fits are sorted by code).
     held_start = candidates.competence_start
     lengths = held_start[rows + 1] - held_start[rows]
-    held = candidates.competence_ids[expand(held_start[rows], lengths)]
     entry_start = np.zeros(rows.size + 1, dtype=np.int64)
     np.cumsum(lengths, out=entry_start[1:])
-    code_entries = entry_start[np.searchsorted(code, np.arange(n_codes + 1))]
+    code_fits = np.searchsorted(code, np.arange(n_codes + 1))
     # Position of each held competence in its fit's vocabulary (-1: no offer of the code
     # requires it), through a lookup table set for one code at a time.
-    position = np.full(held.size, -1, dtype=np.int32)
-    lookup = np.full(int(held.max(initial=-1)) + 1, -1, dtype=np.int32)
+    lookup = np.full(int(candidates.competence_ids.max(initial=-1)) + 1, -1, dtype=np.int32)
     counting = np.arange(int(sizes.max(initial=0)), dtype=np.int32)
     vocabulary, vocabulary_start = offers.vocabulary, offers.vocabulary_start
-    for c in np.flatnonzero((sizes > 0) & (code_entries[1:] > code_entries[:-1])).tolist():
-        words = vocabulary[vocabulary_start[c] : vocabulary_start[c + 1]]
-        words = words[words < lookup.size]  # the others no candidate holds
-        lookup[words] = counting[: words.size]
-        first, last = code_entries[c], code_entries[c + 1]
-        position[first:last] = lookup[held[first:last]]
-        lookup[words] = -1
-    known = np.flatnonzero(position >= 0)
-    fit = np.searchsorted(entry_start, known, side="right") - 1
-    position = position[known].astype(np.int64)
-    # Bits are distinct within a fit (a candidate holds a competence once): add is or.
-    np.add.at(
-        bits,
-        word_start[fit] + (position >> 6),
-        np.left_shift(np.uint64(1), (position & 63).astype(np.uint64)),
+    codes = np.flatnonzero((sizes > 0) & (code_fits[1:] > code_fits[:-1]))
+    # Blocks of whole codes (fits are sorted by code) of about BLOCK_ENTRIES competences held.
+    block_end = np.searchsorted(
+        entry_start[code_fits[codes + 1]], entry_start[code_fits[codes]] + BLOCK_ENTRIES
     )
+    first_code = 0
+    while first_code < codes.size:
+        last_code = max(int(block_end[first_code]), first_code + 1)
+        block = codes[first_code:last_code].tolist()
+        first_code = last_code
+        fit_first, fit_end = int(code_fits[block[0]]), int(code_fits[block[-1] + 1])
+        owners = rows[fit_first:fit_end]
+        held = candidates.competence_ids[expand(held_start[owners], lengths[fit_first:fit_end])]
+        position = np.full(held.size, -1, dtype=np.int32)
+        base = entry_start[fit_first]
+        for c in block:
+            words = vocabulary[vocabulary_start[c] : vocabulary_start[c + 1]]
+            words = words[words < lookup.size]  # the others no candidate holds
+            lookup[words] = counting[: words.size]
+            first, last = entry_start[code_fits[c]] - base, entry_start[code_fits[c + 1]] - base
+            position[first:last] = lookup[held[first:last]]
+            lookup[words] = -1
+        known = np.flatnonzero(position >= 0)
+        fit = (
+            np.searchsorted(entry_start[fit_first : fit_end + 1] - base, known, side="right") - 1 + fit_first
+        )
+        position = position[known].astype(np.int64)
+        # Bits are distinct within a fit (a candidate holds a competence once): add is or.
+        np.add.at(
+            bits,
+            word_start[fit] + (position >> 6),
+            np.left_shift(np.uint64(1), (position & 63).astype(np.uint64)),
+        )
     return word_start.astype(np.int32), bits

@@ -103,13 +103,19 @@ class TopLists(Mapping[str, list[MatchResult]]):
     ) -> None:
         self._ids = ids
         self._row_of: dict[str, int] | None = None
-        other = keys & ((1 << other_bits) - 1)
-        self.other, self.exact = other >> 1, (other & 1).astype(bool)
-        self.score = 100 - ((keys >> other_bits) & ((1 << SCORE_BITS) - 1))
+        self.packed, self._other_bits = keys, other_bits
         owners = keys >> (SCORE_BITS + other_bits)
         self.start = np.searchsorted(owners, np.arange(len(ids) + 1))
+        del owners
         self._build = build
         self.run = run
+
+    def decode(self, first: int = 0, end: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(other row, score, exact) of the keys first:end (all of them by default)."""
+        keys = self.packed[first:end]
+        other = keys & ((1 << self._other_bits) - 1)
+        score = 100 - ((keys >> self._other_bits) & ((1 << SCORE_BITS) - 1))
+        return other >> 1, score, (other & 1).astype(bool)
 
     @property
     def _rows(self) -> dict[str, int]:
@@ -119,10 +125,11 @@ class TopLists(Mapping[str, list[MatchResult]]):
 
     def __getitem__(self, identifier: str) -> list[MatchResult]:
         row = self._rows[identifier]
-        first, end = int(self.start[row]), int(self.start[row + 1])
-        others = self.other[first:end].tolist()
-        scores = self.score[first:end].tolist()
-        return [self._build(row, other, score) for other, score in zip(others, scores, strict=True)]
+        others, scores, _ = self.decode(int(self.start[row]), int(self.start[row + 1]))
+        return [
+            self._build(row, other, score)
+            for other, score in zip(others.tolist(), scores.tolist(), strict=True)
+        ]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)

@@ -196,21 +196,21 @@ def _from_engine(top: TopLists) -> StoredMatches:
     assert run is not None
     offers, candidates = run.offers, run.candidates
     offer = np.repeat(np.arange(len(offers.ids)), np.diff(top.start))
-    candidate = top.other
+    candidate, score, exact = top.decode()
     # The engine's own distance operations (geo.py): the same floats as rules.distance_km.
     hav = hav_from_terms_array(
         np.take(offers.terms, offer, axis=1), np.take(candidates.terms, candidate, axis=1)
     )
     distance = km_from_hav_array(hav)
-    ids, texts, held = reason_ids(run, offer, candidate, top.exact, distance)
+    ids, texts, held = reason_ids(run, offer, candidate, exact, distance)
     return StoredMatches(
         offer_ids=offers.ids,
         candidate_ids=candidates.ids,
         start=top.start.astype(np.int64),
         offer=offer,
         candidate=candidate,
-        score=top.score,
-        exact=top.exact,
+        score=score,
+        exact=exact,
         distance_km=distance,
         held=held,
         required=offers.required[offer],
