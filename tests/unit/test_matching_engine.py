@@ -13,7 +13,6 @@ import pytest
 from chalicelib.domain.matching import (
     diff_matches,
     engine,
-    rules,
     run_matching,
     run_matching_naive,
     stored_matches,
@@ -92,8 +91,7 @@ def test_index_postings_are_in_key_order() -> None:
     communes, contracts, codes = Interner(), Interner(), Interner()
     offer_table, competences = build_offers(offers, TODAY, communes, contracts, codes)
     candidate_table = build_candidates(people, TODAY, communes, contracts, competences)
-    targets = rules.mobility_targets(mobility)
-    index = build_index(candidate_table, offer_table, targets, codes, len(communes), len(contracts))
+    index = build_index(candidate_table, offer_table, mobility, codes, len(communes), len(contracts))
     assert index.key.size > 1000 and bool(np.all(np.diff(index.key) >= 0))
 
 

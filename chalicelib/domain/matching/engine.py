@@ -26,7 +26,6 @@ from datetime import date
 import numpy as np
 
 from chalicelib.domain.geo import hav_from_terms_array, km_from_hav_array
-from chalicelib.domain.matching import rules
 from chalicelib.domain.matching.fits import expand
 from chalicelib.domain.matching.index import CandidateIndex, build_index, query_ranges
 from chalicelib.domain.matching.model import (
@@ -205,11 +204,10 @@ def run_matching(
     top_per_candidate: int = 30,
 ) -> Matching:
     check_limits(top_per_offer, top_per_candidate)
-    targets = rules.mobility_targets(mobility)
     communes, contracts, codes = Interner(), Interner(), Interner()
     offer_table, competences = build_offers(offers, today, communes, contracts, codes)
     candidate_table = build_candidates(candidates, today, communes, contracts, competences)
-    index = build_index(candidate_table, offer_table, targets, codes, len(communes), len(contracts))
+    index = build_index(candidate_table, offer_table, mobility, codes, len(communes), len(contracts))
     points = competence_table(int(offer_table.required.max(initial=0)))
     collector = _Collector(
         len(offer_table.items), len(candidate_table.items), top_per_offer, top_per_candidate

@@ -12,11 +12,11 @@ competences a candidate holds is a popcount.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from itertools import chain
 
 import numpy as np
 
-from chalicelib.domain.matching.rules import Targets
 from chalicelib.domain.matching.tables import CandidateTable, Interner, OfferTable
 
 
@@ -32,7 +32,7 @@ def expand(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 
 def code_fits(
-    candidates: CandidateTable, targets: Targets, codes: Interner, rank: np.ndarray
+    candidates: CandidateTable, mobility: Mapping[str, Iterable[str]], codes: Interner, rank: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(candidate row, code id, exact) of every fit of a listed candidate, sorted by code, then
     by `rank` (a permutation of the candidate rows: the index's order)."""
@@ -43,7 +43,8 @@ def code_fits(
     owned_codes = np.array(own.ids(chain.from_iterable(metier_sets)), dtype=np.int64)
     own_ranks = np.repeat(rank[listed], [len(s) for s in metier_sets]).astype(np.int64)
     as_offer_code = np.array([codes.get(code, -1) for code in own], dtype=np.int64)
-    reached = [sorted({codes[t] for t in targets.get(code, ()) if t in codes}) for code in own]
+    # Mobility targets read once per distinct own code (the values may be one-shot iterables).
+    reached = [sorted({codes[t] for t in mobility.get(code, ()) if t in codes}) for code in own]
     reached_start = np.cumsum([0] + [len(r) for r in reached])
     reached_flat = np.array([t for r in reached for t in r], dtype=np.int64)
     lengths = np.diff(reached_start)[owned_codes]

@@ -14,13 +14,13 @@ pair; the exact rules are then checked pair by pair (engine.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from chalicelib.domain.geo import EARTH_RADIUS_KM
 from chalicelib.domain.matching.fits import code_fits, competence_bits
-from chalicelib.domain.matching.rules import Targets
 from chalicelib.domain.matching.tables import CandidateTable, Interner, OfferTable
 
 CLASS_BASE_KM = 5.0
@@ -59,7 +59,7 @@ class CandidateIndex:
 def build_index(
     candidates: CandidateTable,
     offers: OfferTable,
-    targets: Targets,
+    mobility: Mapping[str, Iterable[str]],
     codes: Interner,
     communes: int,
     contracts: int,
@@ -90,7 +90,7 @@ def build_index(
     own_key = ((classes * stride + place) << 32) | np.where(moving, _lon_key(candidates.lon), 0)
     rank = np.empty(own_key.size, dtype=np.int64)
     rank[np.argsort(own_key, kind="stable")] = np.arange(own_key.size)
-    rows, code, exact = code_fits(candidates, targets, codes, rank)
+    rows, code, exact = code_fits(candidates, mobility, codes, rank)
     word_start, bits = competence_bits(candidates, offers, rows, code, n_codes)
     # One posting per fit and contract type the candidate accepts.
     accepted = candidates.contracts[rows]

@@ -88,7 +88,8 @@ def match_candidate(
     matching = run_matching(
         offers, [candidate], mobility, labels, today, top_per_offer=1, top_per_candidate=0
     )
-    mine = {offer_id: results[0] for offer_id, results in matching.by_offer.items() if results}
+    top = matching.by_offer  # the engine's lists: their lengths are known without building them
+    mine = {offer_id: top[offer_id][0] for offer_id in top if top.count(offer_id)}
     puts: dict[Pair, MatchResult] = {}
     deletes: list[Pair] = []
     refill: list[str] = []

@@ -206,19 +206,22 @@ def build_candidates(
     )
     ends = [c.training_end for c in items]
     training_by_end = {end: training_points((today - end).days) for end in set(ends)}
-    # Competences flattened in one pass, those no live offer requires dropped (-1).
-    held_sets = [c.competences for c in items]
-    lengths = np.array([len(s) for s in held_sets], dtype=np.int64)
-    held = _column(map(competences.get, chain.from_iterable(held_sets), repeat(-1)), np.int64)
-    kept = held >= 0
-    start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(np.repeat(np.arange(n), lengths)[kept], minlength=n), out=start[1:])
     end_ordinal = _ordinals(ends)
     # rules.candidate_is_listed over arrays.
     horizon = (today + rules.TRAINING_END_HORIZON).toordinal()
     listed = np.array([c.active for c in items], dtype=bool)
     listed &= np.array([c.consent_contact for c in items], dtype=bool)
     listed &= end_ordinal <= horizon
+    # Competences of the listed candidates (nobody else is matched) flattened in one pass, those
+    # no live offer requires dropped (-1).
+    listed_rows = np.flatnonzero(listed)
+    held_sets = [items[row].competences for row in listed_rows.tolist()]
+    lengths = np.zeros(n, dtype=np.int64)
+    lengths[listed_rows] = [len(s) for s in held_sets]
+    held = _column(map(competences.get, chain.from_iterable(held_sets), repeat(-1)), np.int64)
+    kept = held >= 0
+    start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(np.repeat(np.arange(n), lengths)[kept], minlength=n), out=start[1:])
     return CandidateTable(
         items=items,
         ids=ids,
