@@ -9,7 +9,7 @@ engine applies each person's own radius.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -50,18 +50,27 @@ def source_bassins(bassin_code: str, max_km: float = MAX_MOBILITY_KM) -> list[st
     return sorted(code for code, km in nearest_km(bassin_code).items() if km <= max_km + 1.0)
 
 
-def bassins_within(code_insee: str, km: float) -> list[str]:
-    """Bassins having a commune within `km` of the given commune (where a person can work)."""
+@lru_cache(maxsize=1 << 13)
+def bassin_distances(code_insee: str) -> dict[str, float]:
+    """Distance (km) from a commune to the nearest commune of each bassin; {} for an unknown one."""
     refs = get_referentials()
     origin = refs.commune(code_insee)
     if origin is None:
-        return []
+        return {}
     lat, lon, bassin, codes = _columns()
     olat, olon = np.radians(origin.lat), np.radians(origin.lon)
     h = np.sin((lat - olat) / 2) ** 2 + np.cos(olat) * np.cos(lat) * np.sin((lon - olon) / 2) ** 2
     dist = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-    reachable = np.unique(bassin[dist <= km + 1.0])
-    return sorted({codes[i] for i in reachable} | {origin.bassin_code})
+    nearest = np.full(len(codes), np.inf)
+    np.minimum.at(nearest, bassin, dist)
+    found = {code: float(km) for code, km in zip(codes, nearest.tolist(), strict=True)}
+    found[origin.bassin_code] = 0.0
+    return found
+
+
+def bassins_within(code_insee: str, km: float) -> list[str]:
+    """Bassins having a commune within `km` of the given commune (where a person can work)."""
+    return sorted(code for code, d in bassin_distances(code_insee).items() if d <= km + 1.0)
 
 
 # --- per-event reads: which (bassin, ROME code) keys hold the other side of an item ----------

@@ -82,7 +82,8 @@ def match_candidate(
     which keys to read); an offer of `lists` that is not among them counts as out of reach.
     `lists`: offer id → its stored list as (candidate id, score), for every offer of `offers`
     and every offer the candidate is stored for (an offer absent from it has an empty list).
-    `current`: offer id → value_of(stored match) of the candidate's own stored matches.
+    `current`: offer id → value_of(stored match) of the candidate's own stored matches (the
+    offers whose lists hold them).
     A candidate who withdrew (not active, no consent) leaves every list.
     """
     matching = run_matching(
@@ -93,7 +94,7 @@ def match_candidate(
     puts: dict[Pair, MatchResult] = {}
     deletes: list[Pair] = []
     refill: list[str] = []
-    for offer_id in sorted({*mine, *current, *(o for o, listed in lists.items() if listed)}):
+    for offer_id in sorted({*mine, *current}):
         listed = sorted((_rank(c, s) for c, s in lists.get(offer_id, ())))
         was_in = any(c == candidate.id for _, c in listed)
         others = [entry for entry in listed if entry[1] != candidate.id]

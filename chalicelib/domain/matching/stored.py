@@ -118,10 +118,15 @@ class StoredMatches:
     def diff(self, stored: Iterable) -> tuple[np.ndarray, list[Pair]]:
         """(rows to put, pairs to delete) that turn `stored` into these lists: diff_matches on
         arrays. `stored`: the stored matches of these offers, objects with the attributes of a
-        MatchRecord (offer_id, candidate_id, score, exact, distance_km,
-        competences_held, competences_required, reasons); computed_at and the rest are not
-        compared. A stored pair of an offer or a candidate this run does not know is deleted."""
-        records = list(map(_STORED_FIELDS, stored))
+        MatchRecord (offer_id, candidate_id, score, exact, distance_km, competences_held,
+        competences_required, reasons) or mappings with those keys (the table's items, numbers
+        as Decimal or not); computed_at and the rest are not compared. A stored pair of an offer
+        or a candidate this run does not know is deleted."""
+        stored = list(stored)
+        # Records (attributes) or items (keys) as the table holds them, numbers as Decimal or not.
+        fields = _STORED_ITEMS if stored and isinstance(stored[0], Mapping) else _STORED_FIELDS
+        records = list(map(fields, stored))
+        del stored
         columns = [list(map(itemgetter(k), records)) for k in range(len(_FIELDS))]
         offer_rows = self._rows_by_offer()
         candidate_rows = dict(zip(self.candidate_ids, range(len(self.candidate_ids)), strict=True))
@@ -163,6 +168,7 @@ _FIELDS = (
     "reasons",
 )
 _STORED_FIELDS = attrgetter(*_FIELDS)
+_STORED_ITEMS = itemgetter(*_FIELDS)
 
 
 def _reason_slots(lines: list, texts: list[str]) -> np.ndarray:
