@@ -137,6 +137,8 @@ class _Collector:
         if self.per_offer > 0:
             keys = pack(o, score, pack_other(c, exact), self.candidate_bits)
             self._by_offer.append(top_per_owner(keys, self.candidate_bits, self.per_offer))
+        if self.per_candidate == 0:  # the per-event functions and the workers store only offers' lists
+            return
         keys = pack(c, score, pack_other(o, exact), self.offer_bits)
         keys = keys[keys <= self._cutoff[c]]
         self._by_candidate.append(keys)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain, repeat
-from operator import attrgetter, eq
+from operator import attrgetter
 
 import numpy as np
 
@@ -90,7 +90,7 @@ class CandidateTable:
 def _sorted_unique(items: Sequence, kind: str) -> tuple[list, list[str]]:
     ordered = sorted(items, key=attrgetter("id"))
     ids = [item.id for item in ordered]
-    if any(map(eq, ids, ids[1:])):
+    if len(set(ids)) != len(ids):
         raise ValueError(f"{kind} ids must be unique")
     return ordered, ids
 
@@ -185,6 +185,13 @@ def build_offers(
     return table, competences
 
 
+def _spread(values: list, rows: np.ndarray, n: int, dtype, fill=0) -> np.ndarray:
+    """A column of n rows with `values` at `rows` and `fill` elsewhere."""
+    column = np.full(n, fill, dtype=dtype)
+    column[rows] = np.array(values, dtype=dtype)
+    return column
+
+
 def build_candidates(
     candidates: Sequence[CandidateInput],
     today: date,
@@ -192,32 +199,34 @@ def build_candidates(
     contracts: Interner,
     competences: Interner,
 ) -> CandidateTable:
+    """Columns of every candidate; only the listed ones (rules.candidate_is_listed) are ever
+    matched, so the other columns are read for them only (zeros elsewhere)."""
     items, ids = _sorted_unique(candidates, "candidate")
     n = len(items)
-    lat = np.array([c.lat for c in items], dtype=np.float64)
-    lon = np.array([c.lon for c in items], dtype=np.float64)
-    mobility = np.array([c.mobility_km for c in items], dtype=np.float64)
-    # Most candidates share a few sets of contract types and a few hundred training end dates.
-    distinct_types: dict[frozenset[str], int] = {}
-    type_ids = [distinct_types.setdefault(c.contract_types, len(distinct_types)) for c in items]
-    contract_bits = np.array(
-        [sum(1 << _contract_id(contracts, name) for name in sorted(types)) for types in distinct_types],
-        dtype=np.int64,
-    )
     ends = [c.training_end for c in items]
-    training_by_end = {end: training_points((today - end).days) for end in set(ends)}
     end_ordinal = _ordinals(ends)
     # rules.candidate_is_listed over arrays.
     horizon = (today + rules.TRAINING_END_HORIZON).toordinal()
     listed = np.array([c.active for c in items], dtype=bool)
     listed &= np.array([c.consent_contact for c in items], dtype=bool)
     listed &= end_ordinal <= horizon
-    # Competences of the listed candidates (nobody else is matched) flattened in one pass, those
-    # no live offer requires dropped (-1).
-    listed_rows = np.flatnonzero(listed)
-    held_sets = [items[row].competences for row in listed_rows.tolist()]
+    rows = np.flatnonzero(listed)
+    people = [items[row] for row in rows.tolist()]
+    lat = _spread([c.lat for c in people], rows, n, np.float64)
+    lon = _spread([c.lon for c in people], rows, n, np.float64)
+    mobility = _spread([c.mobility_km for c in people], rows, n, np.float64)
+    # Most candidates share a few sets of contract types and a few hundred training end dates.
+    distinct_types: dict[frozenset[str], int] = {}
+    type_ids = [distinct_types.setdefault(c.contract_types, len(distinct_types)) for c in people]
+    contract_bits = np.array(
+        [sum(1 << _contract_id(contracts, name) for name in sorted(types)) for types in distinct_types],
+        dtype=np.int64,
+    )
+    training_by_end = {end: training_points((today - end).days) for end in set(ends)}
+    # Competences flattened in one pass, those no live offer requires dropped (-1).
+    held_sets = [c.competences for c in people]
     lengths = np.zeros(n, dtype=np.int64)
-    lengths[listed_rows] = [len(s) for s in held_sets]
+    lengths[rows] = [len(s) for s in held_sets]
     held = _column(map(competences.get, chain.from_iterable(held_sets), repeat(-1)), np.int64)
     kept = held >= 0
     start = np.zeros(n + 1, dtype=np.int64)
@@ -229,12 +238,14 @@ def build_candidates(
         lat=lat,
         lon=lon,
         terms=point_terms_array(lat, lon),
-        commune=np.array(communes.ids([c.code_insee for c in items]), dtype=np.int32),
+        commune=_spread(communes.ids([c.code_insee for c in people]), rows, n, np.int32, -1),
         mobility=mobility,
         reach=np.where(mobility > 0, mobility, np.inf),
-        contracts=contract_bits[np.array(type_ids, dtype=np.int64)],
+        contracts=_spread(contract_bits[np.array(type_ids, dtype=np.int64)], rows, n, np.int64),
         # rules.ready_on: the later of available_from and training_end.
-        ready_on=np.maximum(_ordinals([c.available_from for c in items]), end_ordinal),
+        ready_on=np.maximum(
+            _spread(_ordinals([c.available_from for c in people]), rows, n, np.int64), end_ordinal
+        ),
         training_end=end_ordinal,
         training=_column(map(training_by_end.__getitem__, ends), np.float64),
         competence_start=start,
