@@ -123,7 +123,8 @@ def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None 
         labels=_Labels(),
         today=today,
         top_per_offer=TOP_PER_OFFER,
-        top_per_candidate=TOP_PER_CANDIDATE,
+        # Only the offers' lists are stored; a candidate's view (TOP_PER_CANDIDATE) is read from them.
+        top_per_candidate=0,
     )
     result.offers, result.candidates = len(offer_inputs), len(candidate_inputs)
     result.pairs_examined = matching.stats.pairs_examined
