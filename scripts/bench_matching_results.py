@@ -26,7 +26,7 @@ from chalicelib.domain.matching import (
 from chalicelib.domain.matching.stored import value_of
 from chalicelib.domain.reach import candidates_reaching, fitted_by, offers_reachable
 from chalicelib.domain.referentials import get_referentials
-from chalicelib.schemas.matches import MatchRecord
+from chalicelib.schemas.matches_store import MatchRecord
 from scripts.bench_matching_data import TODAY, RomeLabels, changed_offer, generate
 
 
