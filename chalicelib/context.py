@@ -24,6 +24,8 @@ class Role(StrEnum):
     CANDIDATE = "candidate"
     EMPLOYER = "employer"
     STAFF = "staff"
+    TRAINER = "trainer"  # a member of an organisme de formation (docs/structures.md)
+    ADVISOR = "advisor"  # a member of a structure d'accompagnement
 
 
 @dataclass(frozen=True)

@@ -81,3 +81,61 @@ def digest(lines: list[str], unsubscribe_url: str, intro: str) -> tuple[str, str
 def plain(subject: str, paragraphs: list[str], link: tuple[str, str] | None = None) -> tuple[str, str, str]:
     text = "\n\n".join(paragraphs + ([link[1]] if link else [])) + _FOOTER_TEXT
     return subject, text, _html(paragraphs, link)
+
+
+# --- structures (docs/structures.md) -----------------------------------------------------------
+KIND_LABELS = {
+    "organisme_formation": "organisme de formation",
+    "accompagnement": "structure d'accompagnement",
+}
+
+
+def structure_requested(name: str) -> tuple[str, str, str]:
+    return plain(
+        "Passerelle : votre demande de compte est enregistrée",
+        [
+            "Bonjour,",
+            f"Votre demande de compte pour « {name} » est enregistrée. Les agents de la Région Grand Est "
+            "la vérifient (SIRET, activité) ; vous recevrez un e-mail dès qu'elle sera validée. "
+            "D'ici là, aucun lien de connexion n'est envoyé.",
+        ],
+    )
+
+
+def structure_validated(name: str, token: str) -> tuple[str, str, str]:
+    return plain(
+        "Passerelle : le compte de votre structure est validé",
+        [
+            "Bonjour,",
+            f"Le compte de « {name} » est validé par la Région Grand Est. Ouvrez le lien ci-dessous pour "
+            "accéder à votre espace (il est valable 15 minutes ; vous pourrez en demander un autre à tout "
+            "moment depuis la page Connexion). Vous pourrez y ajouter vos collègues.",
+        ],
+        ("Accéder à mon espace", sign_in_link(token)),
+    )
+
+
+def structure_rejected(name: str, reason: str) -> tuple[str, str, str]:
+    return plain(
+        "Passerelle : votre demande de compte n'a pas été validée",
+        [
+            "Bonjour,",
+            f"La demande de compte pour « {name} » n'a pas été validée par la Région Grand Est, pour le "
+            "motif suivant :",
+            reason,
+            "Vous pouvez faire une nouvelle demande avec des informations corrigées.",
+        ],
+    )
+
+
+def member_added(structure_name: str, added_by: str, token: str) -> tuple[str, str, str]:
+    return plain(
+        "Passerelle : vous avez accès à l'espace de votre structure",
+        [
+            "Bonjour,",
+            f"{added_by} vous a ajouté(e) à l'espace de « {structure_name} » sur Passerelle. Ouvrez le lien "
+            "ci-dessous pour vous connecter (il est valable 15 minutes ; vous pourrez en demander un autre "
+            "depuis la page Connexion).",
+        ],
+        ("Accéder à l'espace de la structure", sign_in_link(token)),
+    )

@@ -258,3 +258,31 @@ def match_record(offer_id: str, candidate_id: str, employer_id: str, score: int,
         **overrides,
     }
     return MatchRecord(**data)
+
+
+def random_siret() -> str:
+    """A fresh SIRET whose SIREN and whole number pass Luhn (INSEE's two keys)."""
+    from stdnum import luhn
+
+    siren = f"{uuid.uuid4().int % 10**8:08d}"
+    siren = "1" + siren[1:] if siren.startswith("0") else siren
+    siren += luhn.calc_check_digit(siren)
+    body = siren + f"{uuid.uuid4().int % 10**4:04d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def structure_payload(kind: str = "organisme_formation", **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "kind": kind,
+        "siret": random_siret(),
+        "name": "Centre de formation du Graoully"
+        if kind == "organisme_formation"
+        else "Mission locale de Metz",
+        "code_insee": METZ,
+        "contact_name": "Camille Laurent",
+        "email": unique_email("formation" if kind == "organisme_formation" else "conseil"),
+        "phone": "03 87 11 22 33",
+    }
+    if kind == "accompagnement":
+        body["network"] = "mission_locale"
+    return _apply(body, overrides)

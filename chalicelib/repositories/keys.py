@@ -199,3 +199,68 @@ def marker(owner_id: str, name: str) -> dict[str, str]:
 def digest_pk(owner_id: str) -> str:
     """Every digest marker of an account (erased with it)."""
     return f"DIGEST#{owner_id}"
+
+
+# --- structures, members, trainings, invitations (docs/structures.md) ----------------------------
+STRUCTURE_PREFIX = "STRUCT#"
+MEMBER_PREFIX = "MEMBER#"
+TRAINEE_PREFIX = "TRAINEE#"
+TRAININGS_GSI3 = "TRAININGS"
+
+
+def structure(structure_id: str) -> dict[str, str]:
+    return {"PK": structure_pk(structure_id), "SK": PROFILE}
+
+
+def structure_pk(structure_id: str) -> str:
+    return f"{STRUCTURE_PREFIX}{structure_id}"
+
+
+def siret_claim(kind: str, siret: str) -> dict[str, str]:
+    """One request per SIRET and kind (an establishment may be both an organisme and a support structure)."""
+    return {"PK": f"SIRET#{kind}#{siret}", "SK": "SIRET"}
+
+
+def structures_by_status_gsi1(status: str) -> str:
+    return f"STRUCTS#{status}"
+
+
+def structure_status_sort(created_at: str, structure_id: str) -> str:
+    return f"{created_at}#{structure_id}"
+
+
+def structure_member(structure_id: str, member_id: str) -> dict[str, str]:
+    return {"PK": structure_pk(structure_id), "SK": f"{MEMBER_PREFIX}{member_id}"}
+
+
+def member(member_id: str) -> dict[str, str]:
+    return {"PK": f"{MEMBER_PREFIX}{member_id}", "SK": "MEMBER"}
+
+
+def training(training_id: str) -> dict[str, str]:
+    return {"PK": training_pk(training_id), "SK": "TRAINING"}
+
+
+def training_pk(training_id: str) -> str:
+    return f"TRAINING#{training_id}"
+
+
+def structure_trainings_gsi1(structure_id: str) -> str:
+    return f"{STRUCTURE_PREFIX}{structure_id}#TRAININGS"
+
+
+def training_sort(start_date: str, training_id: str) -> str:
+    return f"{start_date}#{training_id}"
+
+
+def trainee(training_id: str, email_hash: str) -> dict[str, str]:
+    return {"PK": training_pk(training_id), "SK": f"{TRAINEE_PREFIX}{email_hash}"}
+
+
+def candidate_trainees_gsi1(candidate_id: str) -> str:
+    """The cohort lines a candidate registered from (found again on erasure and when sharing changes)."""
+    return f"CAND#{candidate_id}#TRAINEE"
+
+
+def invitation(token_hash: str) -> dict[str, str]:
+    return {"PK": f"INVITE#{token_hash}", "SK": "INVITE"}

@@ -81,10 +81,20 @@ def request_magic_link(raw_email: str, client_ip: str) -> None:
         logger.info("magic link requested for unknown address")
         return
     owner_id, role = account
+    if role in (Role.TRAINER, Role.ADVISOR) and not _member_may_sign_in(owner_id):
+        logger.info("magic link withheld: structure not active", extra={"owner_id": owner_id})
+        return
     subject, text, html = emails.magic_link(issue_token(owner_id, role))
     mailer.send_email(email, subject, text, html)
     metrics.add_metric(name="MagicLinkSent", unit="Count", value=1)
     logger.info("magic link sent", extra={"owner_id": owner_id, "role": role})
+
+
+def _member_may_sign_in(member_id: str) -> bool:
+    # A structure's members get a link only while the structure is validated (docs/structures.md).
+    from chalicelib.services.structure_members import may_sign_in
+
+    return may_sign_in(member_id)
 
 
 def open_session(token: str) -> tuple[Principal, str]:

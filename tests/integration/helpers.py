@@ -194,3 +194,38 @@ def all_items() -> list[dict]:
     from chalicelib.repositories.db import data_table
 
     return scan(data_table()) + scan(idempotency_table())
+
+
+# --- structures (docs/structures.md) ---------------------------------------------------------------
+def staff_session(client) -> str:
+    from chalicelib.context import Role
+
+    return session_for(client, "staff-integration", Role.STAFF)
+
+
+def request_structure(client, **overrides: Any) -> tuple[str, dict[str, Any]]:
+    from tests.factories import structure_payload
+
+    body = structure_payload(**overrides)
+    answer = call(client, "POST", "/api/structures", body)
+    assert answer.status == 201, answer.body
+    return answer.body["id"], body
+
+
+def new_member(client, moto_endpoint: str, kind: str = "organisme_formation", **overrides: Any) -> Account:
+    """A validated structure and its first member, signed in the real way (the validation e-mail's
+    link); `.id` is the member's id, `.body` the structure request (with `structure_id`)."""
+    structure_id, body = request_structure(client, kind=kind, **overrides)
+    decision = call(
+        client,
+        "POST",
+        f"/api/staff/structures/{structure_id}/decision",
+        {"decision": "validate"},
+        cookie=staff_session(client),
+    )
+    assert decision.status == 200, decision.body
+    token = latest_token(moto_endpoint, body["email"])
+    assert token, "the validation e-mail has no sign-in link"
+    session = call(client, "POST", "/api/auth/session", {"token": token})
+    assert session.status == 200, session.body
+    return Account(session.body["id"], cookie_of(session), {**body, "structure_id": structure_id})

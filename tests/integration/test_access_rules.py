@@ -23,7 +23,7 @@ import app as _registers_every_route  # noqa: F401 - ROUTES is filled as the blu
 from chalicelib.api.access import Access
 from chalicelib.api.routing import ROUTES
 from chalicelib.context import Role
-from tests.integration.helpers import call, new_candidate, session_for
+from tests.integration.helpers import call, new_candidate, new_member, session_for
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,9 @@ def sessions(app, moto_endpoint) -> dict[Role | None, str | None]:
             found[role] = session_for(client, f"access-rules-{role}", role)
         # A candidate with a real profile, so that its own routes answer 200, not 404.
         found[Role.CANDIDATE] = new_candidate(client, moto_endpoint).cookie
+        # Members of validated structures: their routes look the member up.
+        found[Role.TRAINER] = new_member(client, moto_endpoint, "organisme_formation").cookie
+        found[Role.ADVISOR] = new_member(client, moto_endpoint, "accompagnement").cookie
         return found
 
 
