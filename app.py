@@ -3,13 +3,25 @@
 from chalice import Chalice
 
 from chalicelib import context
-from chalicelib.api import auth, candidates, employers, offers, public, staff, structures
+from chalicelib.api import (
+    auth,
+    candidates,
+    employers,
+    invitations,
+    offers,
+    public,
+    staff,
+    structures,
+    trainings,
+)
 from chalicelib.api.http import framework_error_in_api_format
 from chalicelib.jobs import exports, matching
 from chalicelib.observability import flush_metrics, logger
 
 app = Chalice(app_name="passerelle")
-app.api.binary_types = []  # JSON only: never base64-encode our responses
+# JSON only: never base64-encode our responses. Uploaded cohort files are binary for API Gateway
+# (a Windows-1252 CSV must arrive byte for byte); no response has these types.
+app.api.binary_types = list(trainings.UPLOAD_TYPES)
 
 
 @app.middleware("http")
@@ -27,7 +39,17 @@ def serve(event, get_response):
     return response
 
 
-for blueprint in (public.bp, auth.bp, candidates.bp, employers.bp, offers.bp, staff.bp, structures.bp):
+for blueprint in (
+    public.bp,
+    auth.bp,
+    candidates.bp,
+    employers.bp,
+    offers.bp,
+    staff.bp,
+    structures.bp,
+    trainings.bp,
+    invitations.bp,
+):
     app.register_blueprint(blueprint, url_prefix="/api")
 
 app.register_blueprint(matching.bp)

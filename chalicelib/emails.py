@@ -139,3 +139,37 @@ def member_added(structure_name: str, added_by: str, token: str) -> tuple[str, s
         ],
         ("Accéder à l'espace de la structure", sign_in_link(token)),
     )
+
+
+def invitation_link(token: str) -> str:
+    return f"{get_settings().site_url}/invitation.html#token={token}"
+
+
+def invitation(first_name: str, structure_name: str, training_title: str, token: str) -> tuple[str, str, str]:
+    return plain(
+        f"{structure_name} vous invite sur Passerelle",
+        [
+            f"Bonjour {first_name},",
+            f"{structure_name} vous inscrit à Passerelle, le service de la Région Grand Est qui présente les "
+            f"personnes formées aux employeurs de leur bassin d'emploi, pour la formation « {training_title} ».",
+            "Votre formation est déjà renseignée : il vous reste à compléter votre profil (commune, métiers, "
+            "disponibilité) et à donner votre accord. Rien n'est montré aux employeurs avant. Le lien est valable "
+            "30 jours ; vous pouvez aussi refuser en un clic depuis la même page, et vous ne serez plus invité(e) "
+            "pour cette formation.",
+        ],
+        ("Compléter mon inscription", invitation_link(token)),
+    )
+
+
+def invitation_existing_account(structure_name: str, training_title: str, token: str) -> tuple[str, str, str]:
+    return plain(
+        f"{structure_name} vous propose de relier votre formation à votre compte Passerelle",
+        [
+            "Bonjour,",
+            f"{structure_name} indique que vous suivez la formation « {training_title} ». Vous avez déjà un compte "
+            "Passerelle : ouvrez le lien ci-dessous pour relier cette formation à votre compte (et choisir si vous "
+            "partagez votre suivi avec l'organisme), ou pour refuser. Aucun second compte n'est créé. Le lien est "
+            "valable 30 jours.",
+        ],
+        ("Relier cette formation à mon compte", invitation_link(token)),
+    )

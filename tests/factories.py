@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import uuid
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.calendar import add_years, utc_timestamp
@@ -286,3 +287,39 @@ def structure_payload(kind: str = "organisme_formation", **overrides: Any) -> di
     if kind == "accompagnement":
         body["network"] = "mission_locale"
     return _apply(body, overrides)
+
+
+# Copies of ../shared/samples (cohort files as Excel and LibreOffice save them, with real mistakes).
+SAMPLES_DIR = Path(__file__).resolve().parent / "data" / "cohorts"
+
+
+def sample_file(name: str) -> bytes:
+    return (SAMPLES_DIR / name).read_bytes()
+
+
+def training_payload(today: date | None = None, **overrides: Any) -> dict[str, Any]:
+    today = today or date.today()
+    body: dict[str, Any] = {
+        "title": "CAP Cuisine — session de printemps",
+        "code_rome": [TRAINING_ROME],
+        "code_insee": METZ,
+        "start_date": (today - timedelta(days=60)).isoformat(),
+        "end_date": (today + timedelta(days=30)).isoformat(),
+        "places": 12,
+    }
+    return _apply(body, overrides)
+
+
+def invitation_acceptance(today: date | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid POST /api/invitations/{token} body."""
+    body = candidate_payload(today)
+    for field in ("email", "training"):
+        body.pop(field)
+    body["share_with_structure"] = True
+    return _apply(body, overrides)
+
+
+def cohort_csv(rows: list[tuple[str, str, str]], separator: str = ";", encoding: str = "cp1252") -> bytes:
+    lines = ["Prénom;Nom;E-mail".replace(";", separator)]
+    lines += [separator.join(row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)

@@ -163,7 +163,9 @@ def route(
     status: int = 200,
     errors: tuple[int, ...] = (),
     tags: tuple[str, ...] = (),
+    content_types: tuple[str, ...] = (),
 ) -> Callable:
+    """`content_types`: what a route reading its raw body (a file) accepts beyond the usual ones."""
     spec = RouteSpec(path, method, admits(access), summary, body, query, response, status, errors, tags)
     ROUTES.append(spec)
 
@@ -177,7 +179,12 @@ def route(
         bp.route(
             path,
             methods=[method],
-            content_types=["application/json", "text/plain", "application/x-www-form-urlencoded"],
+            content_types=[
+                "application/json",
+                "text/plain",
+                "application/x-www-form-urlencoded",
+                *content_types,
+            ],
         )(view)
         return view
 

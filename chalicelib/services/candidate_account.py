@@ -116,6 +116,9 @@ def erase(candidate_id: str) -> None:
         candidates.delete(record)
     removed = matches.delete_everything_of_candidate(candidate_id)
     candidates.delete_digests(candidate_id)
+    from chalicelib.services.invitations import forget_candidate
+
+    forget_candidate(candidate_id)  # cohort lines keep "registered", without the account
     auth.delete_owner_items(candidate_id)
     metrics.add_metric(name="CandidateErased", unit="Count", value=1)
     logger.info("candidate erased", extra={"candidate_id": candidate_id, "match_items": removed})
@@ -149,3 +152,15 @@ def export(candidate_id: str, now: datetime | None = None) -> CandidateExport:
     return CandidateExport(
         exported_at=utc_timestamp(now), profile=profile_view(record), matches=exported, retention=RETENTION
     )
+
+
+def replace_training(current: CandidateRecord, training: TrainingRecord) -> None:
+    """The training an organisme declared replaces the one the candidate typed (invitation linked)."""
+    updated = current.model_copy(
+        update={"training": training, "version": current.version + 1, "updated_at": utc_timestamp()}
+    )
+    try:
+        candidates.save(updated, current.version)
+    except StaleVersion as exc:
+        raise Conflict(STALE) from exc
+    matching_triggers.candidate_changed(current.id, current.bassin)
