@@ -81,10 +81,10 @@ async function readBody(response) {
 /**
  * @param {string} method
  * @param {string} path  begins with /api/
- * @param {{body?: unknown, headers?: Record<string, string>, query?: Record<string, unknown>}} [options]
- *   query: undefined/null/'' values are left out.
+ * @param {{body?: unknown, headers?: Record<string, string>, query?: Record<string, unknown>, file?: Blob}} [options]
+ *   query: undefined/null/'' values are left out; file: sent as it is (a CSV upload), as text/csv.
  */
-export async function apiRequest(method, path, { body, headers = {}, query } = {}) {
+export async function apiRequest(method, path, { body, headers = {}, query, file } = {}) {
   let url = path;
   if (query) {
     const params = new URLSearchParams();
@@ -106,6 +106,9 @@ export async function apiRequest(method, path, { body, headers = {}, query } = {
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
+  } else if (file !== undefined) {
+    init.headers['Content-Type'] = 'text/csv';
+    init.body = file;
   }
   let response;
   try {

@@ -8,6 +8,8 @@ const SPACE_BY_ROLE = {
   candidate: '/candidat/espace.html',
   employer: '/employeur/espace.html',
   staff: '/agent/index.html',
+  trainer: '/organisme/index.html',
+  advisor: '/organisme/index.html',
 };
 const LINK_SENT =
   'Si un compte existe pour cette adresse, un lien de connexion vient d’être envoyé. Il est valable 15 minutes.';

@@ -1,0 +1,123 @@
+// invitation.html#token=…: an invited trainee reads the invitation, completes the candidate
+// sign-up (their own consent) or declines; with an account already, links the training to it.
+// API.md v2, Invitations.
+
+import { apiGet, apiPost, errorMessage, fieldErrors } from '../api.js';
+import { communeAutocomplete } from '../autocomplete.js';
+import { clearErrors, h, setStatus, showErrors, showPanel, whileBusy } from '../forms.js';
+import { formatDate } from '../format.js';
+import { todayInParis } from './employeur-common.js';
+
+const token = new URLSearchParams(window.location.hash.replace(/^#/, '')).get('token') || '';
+const base = `/api/invitations/${encodeURIComponent(token)}`;
+const form = document.getElementById('accept-form');
+const summary = document.getElementById('error-summary');
+const alertBox = document.getElementById('alert');
+
+function finish(title, ...lines) {
+  document.getElementById('invitation').hidden = true;
+  showPanel(document.getElementById('done'), title, ...lines);
+}
+
+function show(invitation) {
+  document.getElementById('intro').textContent =
+    `${invitation.structure.name} vous invite sur Passerelle, le service de la Région Grand Est qui présente les personnes formées aux employeurs de leur bassin d’emploi.`;
+  const training = invitation.training;
+  if (training) {
+    document.getElementById('training').replaceChildren(
+      h('dt', { text: 'Formation' }), h('dd', { text: training.title }),
+      h('dt', { text: 'Fin de formation' }), h('dd', { text: formatDate(training.end_date) }),
+      h('dt', { text: 'Métiers (ROME)' }), h('dd', { text: training.code_rome.join(', ') }),
+      h('dt', { text: 'Adresse e-mail' }), h('dd', { text: invitation.email }),
+    );
+  }
+  document.getElementById('first_name').value = invitation.first_name;
+  document.getElementById('last_name').value = invitation.last_name;
+  document.getElementById('available_from').value = todayInParis();
+  document.getElementById('link-section').hidden = !invitation.account_exists;
+  document.getElementById('signup-section').querySelector('form').hidden = invitation.account_exists;
+  document.getElementById('invitation').hidden = false;
+}
+
+communeAutocomplete({
+  container: document.getElementById('commune-autocomplete'),
+  id: 'commune-input',
+  labelId: 'commune-label',
+  hiddenInput: document.getElementById('code_insee'),
+  describedBy: ['commune-hint'],
+  required: true,
+});
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const value = (id) => document.getElementById(id).value.trim();
+  const checked = (id) => document.getElementById(id).checked;
+  const body = {
+    first_name: value('first_name'),
+    last_name: value('last_name'),
+    code_insee: value('code_insee'),
+    mobility_km: value('mobility_km') === '' ? null : Number(value('mobility_km')),
+    contract_types: [...form.querySelectorAll('input[name=contract_types]:checked')].map((box) => box.value),
+    available_from: value('available_from'),
+    consent_terms: checked('consent_terms'),
+    consent_contact: checked('consent_contact'),
+    share_with_structure: checked('share_with_structure'),
+  };
+  if (value('phone')) body.phone = value('phone');
+  const errors = {};
+  if (!body.first_name) errors.first_name = 'Saisissez votre prénom.';
+  if (!body.last_name) errors.last_name = 'Saisissez votre nom.';
+  if (!body.code_insee) errors.code_insee = 'Saisissez votre commune, puis choisissez-la dans la liste.';
+  if (body.mobility_km === null || !(body.mobility_km >= 0 && body.mobility_km <= 200)) errors.mobility_km = 'Indiquez une distance entre 0 et 200 km.';
+  if (!body.contract_types.length) errors.contract_types = 'Cochez au moins un type de contrat.';
+  if (!body.available_from) errors.available_from = 'Saisissez la date à partir de laquelle vous êtes disponible.';
+  if (!body.consent_terms) errors.consent_terms = 'Vous devez accepter les conditions d’utilisation pour vous inscrire.';
+  if (Object.keys(errors).length) {
+    showErrors(form, summary, { fields: errors });
+    return;
+  }
+  clearErrors(form, summary);
+  const result = await whileBusy(document.getElementById('accept'), 'Inscription…', () => apiPost(base, body));
+  if (result.status === 201) {
+    finish('Votre inscription est enregistrée',
+      'Vous êtes connecté(e). Passerelle vous propose désormais les offres des employeurs de votre bassin d’emploi.',
+      h('p', {}, h('a', { class: 'button-link', href: '/candidat/espace.html', text: 'Aller à mon espace' })));
+  } else if (result.status === 404) {
+    finish('Cette invitation n’est plus valable', 'Elle a déjà servi ou a expiré. Connectez-vous si vous avez déjà un compte.');
+  } else {
+    showErrors(form, summary, { message: errorMessage(result), fields: fieldErrors(result) });
+  }
+});
+
+document.getElementById('decline').addEventListener('click', async (event) => {
+  const result = await whileBusy(event.currentTarget, 'Refus…', () => apiPost(`${base}/decline`, undefined));
+  if (result.status === 204) {
+    finish('Invitation refusée', 'C’est noté : vous ne recevrez plus d’invitation pour cette formation. Aucune donnée vous concernant n’est montrée aux employeurs.');
+  } else {
+    alertBox.textContent = errorMessage(result);
+  }
+});
+
+document.getElementById('link').addEventListener('click', async (event) => {
+  const result = await whileBusy(event.currentTarget, 'En cours…', () =>
+    apiPost(`${base}/link`, { share_with_structure: document.getElementById('link-share').checked }));
+  if (result.status === 204) {
+    finish('La formation est reliée à votre compte', h('p', {}, h('a', { href: '/candidat/espace.html', text: 'Aller à mon espace' })));
+  } else if (result.status === 401) {
+    setStatus(document.getElementById('link-status'), 'Connectez-vous d’abord (page Connexion), puis cliquez à nouveau sur ce bouton.', 'error');
+  } else {
+    setStatus(document.getElementById('link-status'), errorMessage(result), 'error');
+  }
+});
+
+// The token stays out of the history and of any Referer once read.
+history.replaceState(null, '', window.location.pathname);
+const result = token ? await apiGet(base) : { status: 404 };
+document.getElementById('loading').hidden = true;
+if (result.status === 200) {
+  show(result.body);
+} else if (result.status === 404) {
+  document.getElementById('unknown').hidden = false;
+} else {
+  alertBox.textContent = errorMessage(result);
+}
