@@ -153,7 +153,10 @@ def load_demo_data(seed: int = 2026) -> str:
                 last_active_at=now,
             )
         )
+    from scripts.demo_structures import load_structures
+
+    structures = load_structures([f"demo-cand-{index:02d}" for index in range(1, people)])
     return (
         f"{len(firms)} employeurs, {len(posted)} offres, {people} candidats — comptes de démonstration : "
-        f"{DEMO_CANDIDATE} (candidat), {DEMO_EMPLOYER} (employeur)"
+        f"{DEMO_CANDIDATE} (candidat), {DEMO_EMPLOYER} (employeur)\n{structures}"
     )
