@@ -95,8 +95,8 @@ def structure_requested(name: str) -> tuple[str, str, str]:
         "Passerelle : votre demande de compte est enregistrée",
         [
             "Bonjour,",
-            f"Votre demande de compte pour « {name} » est enregistrée. Les agents de la Région Grand Est "
-            "la vérifient (SIRET, activité) ; vous recevrez un e-mail dès qu'elle sera validée. "
+            f"Votre demande de compte pour « {name} » est enregistrée : elle est en attente de validation. "
+            "Les agents de la Région Grand Est la vérifient (SIRET, activité) ; vous recevrez un e-mail dès qu'elle sera validée. "
             "D'ici là, aucun lien de connexion n'est envoyé.",
         ],
     )

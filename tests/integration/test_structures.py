@@ -27,7 +27,7 @@ def test_a_request_stays_pending_and_gets_no_sign_in_link(client, moto_endpoint)
     assert answer.body["status"] == "pending" and set(answer.body) == {"id", "status"}
     address = "direction@formation-graoully.example"
     acknowledgement = messages_to(moto_endpoint, address)
-    assert len(acknowledgement) == 1 and "en attente" not in acknowledgement[0]["subject"]
+    assert len(acknowledgement) == 1 and "en attente de validation" in acknowledgement[0]["body"]
     assert latest_token(moto_endpoint, address) is None  # no link in the acknowledgement
 
     _magic_link(client, address)

@@ -31,8 +31,8 @@ function card(structure) {
     const errorId = `${reasonId}-error`;
     const reason = h('textarea', { id: reasonId, rows: '2', maxlength: '500' });
     const error = h('p', { class: 'field-error', id: errorId, hidden: true });
-    const validate = h('button', { type: 'button', text: `Valider ${structure.name}` });
-    const reject = h('button', { type: 'button', class: 'secondary', text: `Refuser ${structure.name}` });
+    const validate = h('button', { type: 'button', id: `validate-${structure.id}`, text: `Valider ${structure.name}` });
+    const reject = h('button', { type: 'button', id: `reject-${structure.id}`, class: 'secondary', text: `Refuser ${structure.name}` });
     validate.addEventListener('click', () => decide(structure, 'validate', validate, reason, error));
     reject.addEventListener('click', () => decide(structure, 'reject', reject, reason, error));
     item.append(
