@@ -197,3 +197,87 @@ def outcome_row(i: Any, refs: Any) -> list[Cell]:
         paris_day(i.status_at),
         history or None,
     ]
+
+
+# --- structures and their trainings (docs/structures.md) --------------------------------------
+STRUCTURE_KINDS = {
+    "organisme_formation": "organisme de formation",
+    "accompagnement": "structure d'accompagnement",
+}
+STRUCTURE_STATUSES = {"pending": "en attente", "active": "validée", "rejected": "refusée"}
+STRUCTURE_HEADER = (
+    "Identifiant",
+    "Type",
+    "Réseau",
+    "Nom",
+    "SIRET",
+    "Code commune (INSEE)",
+    "Commune",
+    "Code bassin",
+    "Bassin d'emploi",
+    "Statut",
+    "Demandée le",
+    "Décision le",
+    "Motif du refus",
+    "Contact",
+    "E-mail du contact",
+)
+TRAINING_HEADER = (
+    "Identifiant",
+    "Identifiant de la structure",
+    "Intitulé",
+    "Code certification",
+    "Codes ROME",
+    "Code commune (INSEE)",
+    "Commune",
+    "Code bassin",
+    "Bassin d'emploi",
+    "Début",
+    "Fin",
+    "Places",
+    "Invités",
+    "Inscrits",
+    "Refus",
+)
+
+
+def structure_row(s: Any, refs: Any) -> list[Cell]:
+    commune, _ = _place(refs, s.code_insee)
+    return [
+        s.id,
+        STRUCTURE_KINDS.get(s.kind, s.kind),
+        s.network,
+        s.name,
+        s.siret,
+        s.code_insee,
+        commune,
+        s.bassin,
+        _bassin_label(refs, s.bassin),
+        STRUCTURE_STATUSES.get(s.status, s.status),
+        paris_day(s.created_at),
+        paris_day(s.decided_at),
+        s.reason,
+        s.contact_name,
+        s.email,
+    ]
+
+
+def training_row(t: Any, counts: dict[str, int], refs: Any) -> list[Cell]:
+    commune, _ = _place(refs, t.code_insee)
+    return [
+        t.id,
+        t.structure_id,
+        t.title,
+        t.certification_code,
+        list(t.code_rome),
+        t.code_insee,
+        commune,
+        t.bassin,
+        _bassin_label(refs, t.bassin),
+        t.start_date,
+        t.end_date,
+        t.places,
+        counts.get("invited", 0),
+        counts.get("registered", 0),
+        counts.get("declined", 0),
+    ]

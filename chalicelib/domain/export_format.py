@@ -29,6 +29,8 @@ KIND_SLUGS = {
     "offers": "offres",
     "matches": "correspondances",
     "outcomes": "resultats",
+    "structures": "structures",
+    "trainings": "formations",
 }
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

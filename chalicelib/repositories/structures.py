@@ -187,3 +187,14 @@ def remove_member(member: MemberRecord) -> None:
         ConditionExpression="owner_id = :owner",
         ExpressionAttributeValues={":owner": member.id},
     )
+
+
+def list_all() -> list[StructureRecord]:
+    """Every structure, whatever its status (staff exports)."""
+    found: list[StructureRecord] = []
+    for status in ("pending", "active", "rejected"):
+        items = db.query_all(
+            IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq(keys.structures_by_status_gsi1(status))
+        )
+        found += [_structure(i) for i in items if i.get("kind") == "structure"]
+    return found

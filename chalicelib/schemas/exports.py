@@ -12,7 +12,7 @@ from chalicelib.schemas.fields import Cursor
 class ExportRequest(Period):
     """Body of POST /api/staff/exports."""
 
-    kind: ExportKind = Field(description="candidates, offers, matches ou outcomes")
+    kind: ExportKind = Field(description="candidates, offers, matches, outcomes, structures ou trainings")
     format: ExportFormat = Field(description="csv (Excel français) ou xlsx")
 
     def filters(self) -> ExportFilters:

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from chalicelib.schemas.bases import Period
 
-ExportKind = Literal["candidates", "offers", "matches", "outcomes"]
+ExportKind = Literal["candidates", "offers", "matches", "outcomes", "structures", "trainings"]
 ExportFormat = Literal["csv", "xlsx"]
 ExportStatus = Literal["pending", "running", "done", "failed"]
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"

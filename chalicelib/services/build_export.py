@@ -21,7 +21,7 @@ from chalicelib.domain.calendar import paris_day, paris_today, utc_timestamp
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.gateways import exports_store
 from chalicelib.observability import logger, metrics
-from chalicelib.repositories import candidates, exports, matches, offers, stats
+from chalicelib.repositories import candidates, exports, matches, offers, stats, structures, trainings
 from chalicelib.schemas.exports_store import ExportFilters, ExportRecord
 
 XLSX_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows, less the header
@@ -89,6 +89,33 @@ def _outcome_rows(bassin: str, filters: ExportFilters, progress: Progress) -> Ro
             yield columns.outcome_row(interaction, refs)
 
 
+def _structures_of(bassin: str) -> list:
+    return [s for s in structures.list_all() if s.bassin == bassin]
+
+
+def _structure_rows(bassin: str, filters: ExportFilters, progress: Progress) -> Rows:
+    refs = get_referentials()
+    for record in _structures_of(bassin):
+        progress.step()
+        if _in_period(paris_day(record.created_at), filters):
+            yield columns.structure_row(record, refs)
+
+
+def _trainings_of(bassin: str) -> list:
+    return [t for t in trainings.list_all() if t.bassin == bassin]
+
+
+def _training_rows(bassin: str, filters: ExportFilters, progress: Progress) -> Rows:
+    refs = get_referentials()
+    for record in _trainings_of(bassin):
+        progress.step()
+        if _in_period(record.start_date, filters):
+            counts: dict[str, int] = {}
+            for line in trainings.cohort(record.id):
+                counts[line.status] = counts.get(line.status, 0) + 1
+            yield columns.training_row(record, counts, refs)
+
+
 @dataclass(frozen=True)
 class KindSpec:
     header: tuple[str, ...]
@@ -103,6 +130,12 @@ KINDS = {
     "offers": KindSpec(columns.OFFER_HEADER, "Offres", stats.count_offers, _offer_rows),
     "matches": KindSpec(columns.MATCH_HEADER, "Correspondances", stats.count_open_offers, _match_rows),
     "outcomes": KindSpec(columns.OUTCOME_HEADER, "Résultats", stats.count_interactions, _outcome_rows),
+    "structures": KindSpec(
+        columns.STRUCTURE_HEADER, "Structures", lambda b: len(_structures_of(b)), _structure_rows
+    ),
+    "trainings": KindSpec(
+        columns.TRAINING_HEADER, "Formations", lambda b: len(_trainings_of(b)), _training_rows
+    ),
 }
 
 

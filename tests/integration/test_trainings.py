@@ -349,3 +349,41 @@ def test_another_structures_training_and_cohort_are_not_found(client, moto_endpo
     assert call(client, "GET", "/api/trainings", cookie=other.cookie).body["items"] == []
     advisor = new_member(client, moto_endpoint, "accompagnement")
     assert call(client, "GET", "/api/trainings", cookie=advisor.cookie).status == 403
+
+
+def test_staff_exports_structures_and_trainings(client, moto_endpoint, trainer):
+    import csv
+    import io
+    import urllib.request
+
+    from chalicelib.jobs.exports import handle_export_message
+    from tests.integration.helpers import drain_exports_queue, staff_session
+
+    training_id = new_training(client, trainer, title="Titre professionnel cuisinier export")
+    upload(client, trainer, training_id, cohort_csv([("Léa", "Martin", unique_email())]))
+    staff = staff_session(client)
+    for kind, wanted in (
+        ("structures", trainer.body["name"]),
+        ("trainings", "Titre professionnel cuisinier export"),
+    ):
+        queued = call(
+            client,
+            "POST",
+            "/api/staff/exports",
+            {"kind": kind, "format": "csv", "bassin": "4410"},
+            cookie=staff,
+        )
+        assert queued.status == 202, queued.body
+        for body in drain_exports_queue():
+            handle_export_message(body)
+        done = call(client, "GET", f"/api/staff/exports/{queued.body['id']}", cookie=staff).body
+        assert done["status"] == "done", done
+        with urllib.request.urlopen(done["download_url"], timeout=10) as response:
+            rows = list(
+                csv.reader(io.StringIO(response.read().decode("utf-8-sig"), newline=""), delimiter=";")
+            )
+        assert rows[0][0] == "Identifiant" and done["rows"] == len(rows) - 1
+        mine = [r for r in rows if wanted in r]
+        assert mine, (kind, rows[:3])
+        if kind == "trainings":
+            assert mine[0][-3:] == ["1", "0", "0"]  # invited, registered, declined

@@ -10,7 +10,7 @@ import {
   accessProblem, follow, formatDateTimeShort, formatNumber, formatTime, idempotencyKeys, loadBassins, progressValue, showSpace,
 } from './agent-common.js';
 
-const KIND_LABELS = { candidates: 'Candidats', offers: 'Offres', matches: 'Correspondances', outcomes: 'Suites données' };
+const KIND_LABELS = { candidates: 'Candidats', offers: 'Offres', matches: 'Correspondances', outcomes: 'Suites données', structures: 'Structures', trainings: 'Formations' };
 const FORMAT_LABELS = { csv: 'CSV pour Excel', xlsx: 'XLSX' };
 const STATUS_LABELS = { pending: 'En attente', running: 'En cours', done: 'Terminé', failed: 'Échoué' };
 
