@@ -104,6 +104,12 @@ def invite(trainee: TraineeRecord, invitation: InvitationRecord) -> bool:
     )
 
 
+def existing_trainees(training_id: str, email_hashes: list[str]) -> set[str]:
+    """The hashes among `email_hashes` that already have a line in the training (BatchGetItem by 100)."""
+    items = db.batch_get(keys.trainee(training_id, h) for h in email_hashes)
+    return {item["email_hash"] for item in items}
+
+
 def save_trainee(record: TraineeRecord) -> None:
     data_table().put_item(Item=trainee_item(record))
 
