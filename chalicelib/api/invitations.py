@@ -6,7 +6,14 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import Access, Context, Reply, Role, route
 from chalicelib.schemas.common import Created
-from chalicelib.schemas.invitations import InvitationAccept, InvitationView, LinkRequest
+from chalicelib.schemas.invitations import (
+    InvitationAccept,
+    InvitationView,
+    LinkRequest,
+    SharingPage,
+    SharingRequest,
+    SharingView,
+)
 from chalicelib.services import invitations
 
 bp = Blueprint(__name__)
@@ -72,3 +79,30 @@ def link_invitation(ctx: Context, token: str) -> Reply:
 def decline_invitation(ctx: Context, token: str) -> Reply:
     invitations.decline(token)
     return Reply(None, status=204)
+
+
+@route(
+    bp,
+    "/candidates/me/sharing",
+    access=Role.CANDIDATE,
+    summary="Les organismes qui m'ont invité(e), et si je partage mon suivi avec chacun",
+    response=SharingPage,
+    tags=TAGS,
+)
+def my_sharing(ctx: Context) -> SharingPage:
+    return invitations.sharing_of(ctx.principal.id)
+
+
+@route(
+    bp,
+    "/candidates/me/sharing/{training_id}",
+    "POST",
+    access=Role.CANDIDATE,
+    summary="Partager mon suivi avec l'organisme d'une formation, ou cesser de le partager",
+    body=SharingRequest,
+    response=SharingView,
+    errors=(404,),
+    tags=TAGS,
+)
+def set_sharing(ctx: Context, training_id: str) -> SharingView:
+    return invitations.set_sharing(ctx.principal.id, training_id, ctx.body.shared)

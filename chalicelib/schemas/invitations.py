@@ -69,3 +69,21 @@ class InvitationView(BaseModel):
     account_exists: bool = Field(
         default=False, description="L'adresse a déjà un compte : relier la formation au compte (POST …/link)"
     )
+
+
+class SharingRequest(Body):
+    shared: StrictBool = Field(description="Partager mon suivi avec l'organisme de cette formation")
+
+
+class SharingView(BaseModel):
+    """A training an organisme invited me to, and whether I share my progress with it."""
+
+    training_id: str
+    training_title: str
+    structure_name: str
+    shared: bool
+
+
+class SharingPage(BaseModel):
+    items: list[SharingView]
+    next: str | None = None

@@ -22,6 +22,8 @@ from chalicelib.schemas.invitations import (
     InvitationView,
     InvitedTraining,
     InvitingStructure,
+    SharingPage,
+    SharingView,
 )
 from chalicelib.schemas.trainings import TraineePage, TraineeView
 from chalicelib.schemas.trainings_store import InvitationRecord, TraineeRecord, TrainingSessionRecord
@@ -194,3 +196,33 @@ def forget_candidate(candidate_id: str) -> None:
     """On erasure: the cohort lines keep `registered` but lose any link to the account."""
     for line in trainings.lines_of_candidate(candidate_id):
         trainings.save_trainee(line.model_copy(update={"candidate_id": None, "shared": False}))
+
+
+def sharing_of(candidate_id: str) -> SharingPage:
+    """The organismes a candidate registered through, and whether each sees their progress."""
+    items = []
+    for line in trainings.lines_of_candidate(candidate_id):
+        training = trainings.get(line.training_id)
+        structure = structures.get(line.structure_id)
+        items.append(
+            SharingView(
+                training_id=line.training_id,
+                training_title=training.title if training else "",
+                structure_name=structure.name if structure else "",
+                shared=line.shared,
+            )
+        )
+    return SharingPage(items=items)
+
+
+def set_sharing(candidate_id: str, training_id: str, shared: bool) -> SharingView:
+    """The candidate gives or withdraws their consent; the organisme's view follows at once."""
+    line = next((t for t in trainings.lines_of_candidate(candidate_id) if t.training_id == training_id), None)
+    if line is None:
+        raise NotFound("Aucune formation de ce type n'est reliée à votre compte.")
+    trainings.save_trainee(line.model_copy(update={"shared": shared}))
+    logger.info(
+        "sharing changed", extra={"candidate_id": candidate_id, "training_id": training_id, "shared": shared}
+    )
+    page = sharing_of(candidate_id)
+    return next(item for item in page.items if item.training_id == training_id)

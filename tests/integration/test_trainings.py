@@ -387,3 +387,42 @@ def test_staff_exports_structures_and_trainings(client, moto_endpoint, trainer):
         assert mine, (kind, rows[:3])
         if kind == "trainings":
             assert mine[0][-3:] == ["1", "0", "0"]  # invited, registered, declined
+
+
+def test_a_trainee_withdraws_and_gives_back_their_consent_to_share(client, moto_endpoint, trainer):
+    training_id = new_training(client, trainer)
+    email = unique_email("stagiaire")
+    upload(client, trainer, training_id, cohort_csv([("Inès", "Klein", email)]))
+    accepted = call(
+        client, "POST", f"/api/invitations/{invitation_token(moto_endpoint, email)}", invitation_acceptance()
+    )
+    cookie = accepted.headers["Set-Cookie"].split(";", 1)[0]
+    mine = call(client, "GET", "/api/candidates/me/sharing", cookie=cookie).body["items"]
+    assert mine == [
+        {
+            "training_id": training_id,
+            "training_title": training_payload()["title"],
+            "structure_name": trainer.body["name"],
+            "shared": True,
+        }
+    ]
+
+    stop = call(client, "POST", f"/api/candidates/me/sharing/{training_id}", {"shared": False}, cookie=cookie)
+    assert stop.status == 200 and stop.body["shared"] is False
+    line = call(client, "GET", f"/api/trainings/{training_id}/trainees", cookie=trainer.cookie).body["items"][
+        0
+    ]
+    assert line["shared"] is False and line["matched"] is None
+    other = new_candidate(client, moto_endpoint)
+    assert (
+        call(
+            client, "POST", f"/api/candidates/me/sharing/{training_id}", {"shared": True}, cookie=other.cookie
+        ).status
+        == 404
+    )
+    assert (
+        call(
+            client, "POST", f"/api/candidates/me/sharing/{training_id}", {"shared": True}, cookie=cookie
+        ).body["shared"]
+        is True
+    )
