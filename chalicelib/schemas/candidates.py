@@ -28,6 +28,7 @@ from chalicelib.schemas.fields import (
 from chalicelib.schemas.matches_store import OutcomeEvent
 from chalicelib.schemas.offers_store import ContractType
 from chalicelib.schemas.referentials import BassinView
+from chalicelib.schemas.sharing import SharingView
 
 MobilityKm = WholeNumber(0, 200, "Distance que la personne peut parcourir (0 à 200 km)")
 ContractTypes = Annotated[list[ContractType], Field(min_length=1, max_length=4), AfterValidator(unique)]
@@ -212,3 +213,7 @@ class CandidateExport(BaseModel):
     profile: CandidateView
     matches: list[ExportedMatch]
     retention: str
+    structures: list[SharingView] = Field(
+        default_factory=list,
+        description="Les organismes par lesquels je me suis inscrit(e), et ce que je partage",
+    )

@@ -15,6 +15,7 @@ from chalicelib.schemas.candidates import (
     TargetCodes,
 )
 from chalicelib.schemas.fields import CodeInsee, PersonName, Phone
+from chalicelib.schemas.sharing import SharingPage, SharingView  # noqa: F401 - re-exported
 from chalicelib.schemas.structures_store import StructureKind
 
 
@@ -73,17 +74,3 @@ class InvitationView(BaseModel):
 
 class SharingRequest(Body):
     shared: StrictBool = Field(description="Partager mon suivi avec l'organisme de cette formation")
-
-
-class SharingView(BaseModel):
-    """A training an organisme invited me to, and whether I share my progress with it."""
-
-    training_id: str
-    training_title: str
-    structure_name: str
-    shared: bool
-
-
-class SharingPage(BaseModel):
-    items: list[SharingView]
-    next: str | None = None

@@ -149,8 +149,14 @@ def export(candidate_id: str, now: datetime | None = None) -> CandidateExport:
             )
         )
     logger.info("candidate data exported", extra={"candidate_id": candidate_id})
+    from chalicelib.services.invitations import sharing_of
+
     return CandidateExport(
-        exported_at=utc_timestamp(now), profile=profile_view(record), matches=exported, retention=RETENTION
+        exported_at=utc_timestamp(now),
+        profile=profile_view(record),
+        matches=exported,
+        retention=RETENTION,
+        structures=sharing_of(candidate_id).items,
     )
 
 

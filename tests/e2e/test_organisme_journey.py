@@ -177,6 +177,16 @@ def test_organisme_journey_with_the_keyboard(stack, page, browser, api_document,
     assert_accessible(person)
     me = page_fetch(person, "/api/candidates/me")
     assert me["status"] == 200 and me["body"]["training"]["organisation"] == name
+    # The consent to share can be withdrawn (and given back) from the candidate's side.
+    person.goto(stack.site_url + "/candidat/partage.html", wait_until="networkidle")
+    box = person.locator("#sharing input[type=checkbox]").get_attribute("id")
+    assert person.is_checked(f"#{box}")
+    assert_accessible(person)
+    space(person, f"#{box}")
+    wait_text(person, "#status", f"{name} ne voit plus votre suivi.")
+    person.keyboard.press("Space")  # the box still has the focus
+    wait_text(person, "#status", f"{name} voit désormais votre suivi.")
+    assert_accessible(person)
     assert unexpected_console_errors(person) == []
     context.close()
     assert unknown_reads(api_document, reads) == []

@@ -21,6 +21,8 @@ DEMO_ACCOUNTS = {
     "candidate": "candidat.demo@example.org",
     "employer": "employeur.demo@example.org",
     "staff": os.environ.get("PASSERELLE_STAFF_EMAIL", "agent@example.org"),
+    "trainer": "formation.demo@example.org",  # scripts/demo_structures.py
+    "advisor": "conseil.demo@example.org",
 }
 COOKIE = "passerelle_session"
 

@@ -73,7 +73,7 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-ROLES = ["anonymous", "candidate", "employer", "staff"]
+ROLES = ["anonymous", "candidate", "employer", "staff", "trainer", "advisor"]
 # Operations that end the session they are called with: fuzzed last, erasure before logout.
 ERASURE = r"^DELETE /api/(candidates|employers)/me$"
 LOGOUT = r"^POST /api/auth/logout$"
@@ -98,6 +98,7 @@ def _dictionaries() -> dict[str, list[str]]:
         "sirets": ["73282932000074"],
         "offers": ["demo-offer-0-0", "demo-offer-0-1", "demo-offer-1-0"],
         "candidates": ["demo-cand-00", "demo-cand-12", "demo-cand-01"],
+        "trainings": ["demo-training-1", "demo-training-3"],
         "versions": ["1", '"1"', "2"],
         "names": ["Camille", "Dupont-Lefèvre", "N'Diaye", "Brasserie du Graoully"],
         "titles": ["CAP Cuisine", "Commis de cuisine H/F", "AFPA Metz"],
@@ -130,6 +131,7 @@ BINDINGS = {
     "body.bassin": "bassins",
     "path.offer_id": "offers",
     "path.candidate_id": "candidates",
+    "path.training_id": "trainings",
     "path.code_rome": "metiers",
     "query.code_rome": "metiers",
     "query.commune": "communes",

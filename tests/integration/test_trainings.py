@@ -407,6 +407,8 @@ def test_a_trainee_withdraws_and_gives_back_their_consent_to_share(client, moto_
         }
     ]
 
+    exported = call(client, "GET", "/api/candidates/me/export", cookie=cookie).body
+    assert exported["structures"] == mine  # the RGPD access copy says it too
     stop = call(client, "POST", f"/api/candidates/me/sharing/{training_id}", {"shared": False}, cookie=cookie)
     assert stop.status == 200 and stop.body["shared"] is False
     line = call(client, "GET", f"/api/trainings/{training_id}/trainees", cookie=trainer.cookie).body["items"][

@@ -81,7 +81,9 @@ form.addEventListener('submit', async (event) => {
   if (result.status === 201) {
     finish('Votre inscription est enregistrée',
       'Vous êtes connecté(e). Passerelle vous propose désormais les offres des employeurs de votre bassin d’emploi.',
-      h('p', {}, h('a', { class: 'button-link', href: '/candidat/espace.html', text: 'Aller à mon espace' })));
+      'Vous pouvez changer à tout moment ce que vous partagez avec l’organisme.',
+      h('p', {}, h('a', { class: 'button-link', href: '/candidat/espace.html', text: 'Aller à mon espace' }), ' ',
+        h('a', { href: '/candidat/partage.html', text: 'Mon suivi partagé avec les organismes' })));
   } else if (result.status === 404) {
     finish('Cette invitation n’est plus valable', 'Elle a déjà servi ou a expiré. Connectez-vous si vous avez déjà un compte.');
   } else {
