@@ -3,7 +3,7 @@
 from chalice import Chalice
 
 from chalicelib import context
-from chalicelib.api import auth, candidates, employers, offers, public, staff
+from chalicelib.api import auth, candidates, employers, followup, offers, public, staff
 from chalicelib.api.http import framework_error_in_api_format
 from chalicelib.jobs import exports, matching
 from chalicelib.observability import flush_metrics, logger
@@ -27,7 +27,7 @@ def serve(event, get_response):
     return response
 
 
-for blueprint in (public.bp, auth.bp, candidates.bp, employers.bp, offers.bp, staff.bp):
+for blueprint in (public.bp, auth.bp, candidates.bp, employers.bp, offers.bp, staff.bp, followup.bp):
     app.register_blueprint(blueprint, url_prefix="/api")
 
 app.register_blueprint(matching.bp)

@@ -81,3 +81,22 @@ def digest(lines: list[str], unsubscribe_url: str, intro: str) -> tuple[str, str
 def plain(subject: str, paragraphs: list[str], link: tuple[str, str] | None = None) -> tuple[str, str, str]:
     text = "\n\n".join(paragraphs + ([link[1]] if link else [])) + _FOOTER_TEXT
     return subject, text, _html(paragraphs, link)
+
+
+def followup_question(
+    first_name: str, training_title: str, due_words: str, url: str, last_day: str
+) -> tuple[str, str, str]:
+    """The follow-up survey's one message: one click to say where one is (no sign-in)."""
+    subject = "Passerelle : où en êtes-vous ?"
+    lines = [
+        f"Bonjour {first_name},",
+        f"Votre formation « {training_title} » s'est terminée il y a {due_words}. Où en êtes-vous "
+        "aujourd'hui ? Une seule question, une réponse en un clic, sans vous connecter.",
+        "Vos réponses aident la Région Grand Est à mesurer ce que deviennent les personnes formées "
+        "et à mieux orienter les formations.",
+    ]
+    after = (
+        f"Ce lien est personnel et valable jusqu'au {last_day}. Vous pouvez modifier votre réponse jusque-là."
+    )
+    text = "\n\n".join([*lines, url, after]) + _FOOTER_TEXT
+    return subject, text, _html(lines, ("Répondre : où en suis-je ?", url), after=(after,))

@@ -103,6 +103,12 @@ def update_profile(
     return profile_view(updated)
 
 
+def _unlink_followup(candidate_id: str) -> None:
+    from chalicelib.services.followup_survey import unlink
+
+    unlink(candidate_id)  # the answers stay for the figures, without the link to the person
+
+
 def erase(candidate_id: str) -> None:
     """RGPD erasure of the account and everything derived from it.
 
@@ -116,6 +122,7 @@ def erase(candidate_id: str) -> None:
         candidates.delete(record)
     removed = matches.delete_everything_of_candidate(candidate_id)
     candidates.delete_digests(candidate_id)
+    _unlink_followup(candidate_id)
     auth.delete_owner_items(candidate_id)
     metrics.add_metric(name="CandidateErased", unit="Count", value=1)
     logger.info("candidate erased", extra={"candidate_id": candidate_id, "match_items": removed})
