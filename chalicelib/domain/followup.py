@@ -93,3 +93,21 @@ def in_job_at_due(situation: str | None, hired_on: date | None, due_day: date) -
 def departement_of(code_insee: str) -> str:
     """The département of a commune (Grand Est: no Corsican codes)."""
     return code_insee[:2]
+
+
+def departement_name(code: str) -> str:
+    """The name of a Grand Est département (chalicelib/data/departements.json, scripts/build_map_data.py)."""
+    return _departements().get(code, code)
+
+
+def _departements() -> dict[str, str]:
+    global _NAMES
+    if _NAMES is None:
+        import json
+        from pathlib import Path
+
+        _NAMES = json.loads((Path(__file__).parent.parent / "data" / "departements.json").read_text("utf-8"))
+    return _NAMES
+
+
+_NAMES: dict[str, str] | None = None

@@ -58,7 +58,7 @@ def send_due_in_bassin(bassin: str, today: date, now: datetime | None = None) ->
             unconfirmed += survey.sent_at is None
     due_people = [
         (candidate_id, end, commune, certification, due)
-        for candidate_id, end, commune, certification in stats_repo.candidate_dimensions(bassin)
+        for candidate_id, _, end, commune, certification in stats_repo.candidate_dimensions(bassin)
         for due in open_dues(end, today)
         if (candidate_id, due) not in already
     ]

@@ -253,3 +253,93 @@ def test_staff_run_the_daily_job_now_and_follow_its_progress(client, stack_env, 
     assert call(client, "GET", "/api/staff/daily-runs/inconnu", cookie=staff).status == 404
     assert call(client, "GET", "/api/staff/daily-runs?limit=0", cookie=staff).status == 400
     erase(person.id)
+
+
+def test_figures_count_answers_with_their_denominators_and_hires_without_answer(
+    client, stack_env, moto_endpoint
+):
+    from chalicelib.services.staff_stats import refresh_stats
+    from tests.integration.helpers import record_outcome, seed_match, seed_offer
+
+    charleville = "08105"  # bassin 4403 (Charleville-Mézières): few other tests live there
+    from chalicelib.domain.referentials import get_referentials
+
+    today = paris_today()
+    staff = session_for(client, f"staff-{STAFF_EMAIL}", "staff")
+    bassin = get_referentials().commune(charleville).bassin_code
+
+    def figures(by: str = "bassin", **query):
+        params = "&".join(f"{k}={v}" for k, v in {"by": by, "bassin": bassin, **query}.items())
+        status, body, _ = call(client, "GET", f"/api/staff/stats?{params}", cookie=staff)
+        assert status == 200, body
+        return body
+
+    refresh_stats(bassin, today)
+    before = figures()["rows"][0]["followup"]["1m"]
+    people = [ended(40, code_insee=charleville) for _ in range(4)]
+    followup_survey.send_due_in_bassin(bassin, today)
+    answers = ["emploi_cdi", "recherche", None, None]
+    for person, situation in zip(people, answers, strict=True):
+        if situation:
+            token = token_of(moto_endpoint, person.email)
+            assert call(client, "POST", f"/api/followup/{token}", {"situation": situation}).status == 200
+    offer = seed_offer(code_insee=charleville)
+    seed_match(
+        offer.id, people[2].id, offer.employer_id, 80, bassin=bassin
+    )  # hired, never answered: counts in a job
+    record_outcome(
+        offer.id, people[2].id, "hired", at=f"{(today - timedelta(days=20)).isoformat()}T09:00:00.000+00:00"
+    )
+    seed_match(
+        offer.id, people[1].id, offer.employer_id, 80, bassin=bassin
+    )  # hired, but says "recherche": the answer wins
+    record_outcome(
+        offer.id, people[1].id, "hired", at=f"{(today - timedelta(days=20)).isoformat()}T09:00:00.000+00:00"
+    )
+    refresh_stats(bassin, today)
+
+    body = figures()
+    row = body["rows"][0]
+    after = row["followup"]["1m"]
+    assert row["code"] == bassin and body["by"] == "bassin"
+    assert after["due"] - before["due"] == 4
+    assert after["sent"] - before["sent"] == 4
+    assert after["answered"] - before["answered"] == 2
+    assert after["in_job_answered"] - before["in_job_answered"] == 1
+    assert after["in_job_recorded"] - before["in_job_recorded"] == 1
+    assert after["in_job"] - before["in_job"] == 2
+    for share, count, of in (("response_rate", "answered", "sent"), ("in_job_rate", "in_job", "due")):
+        assert after[share]["count"] == after[count] and after[share]["of"] == after[of]
+        assert after[share]["rate"] == round(100 * after[count] / after[of], 1)
+    assert body["bassins"][0]["followup"]["1m"] == after  # the map and the table read the same numbers
+    assert any(p["month"] == f"{(today - timedelta(days=40)):%Y-%m}" for p in body["trend"])
+
+    by_dep = figures("departement")
+    (ardennes,) = [r for r in by_dep["rows"] if r["code"] == "08"]
+    assert ardennes["label"] == "Ardennes" and ardennes["followup"]["1m"]["sent"] >= 4
+    assert ardennes["open_offers"] is None  # offer-side counts exist by bassin only
+    by_cert = figures("certification")
+    assert any(r["label"] == "Certification non renseignée" for r in by_cert["rows"])
+
+    past = figures(to=(today - timedelta(days=400)).isoformat())  # trainings ended long before: none
+    assert past["rows"][0]["followup"]["1m"]["sent"] == 0
+
+    status, body, _ = call(client, "GET", "/api/staff/stats?by=structure", cookie=staff)
+    assert (
+        status == 400
+        and "pas encore disponible" in body["error"]["message"]
+        and "by" in body["error"]["fields"]
+    )
+    status, body, _ = call(client, "GET", "/api/staff/stats?by=commune", cookie=staff)
+    assert status == 400 and "by" in body["error"]["fields"]
+
+    erase(people[0].id)  # the answer stays in the figures, unlinked
+    refresh_stats(bassin, today)
+    kept = figures()["rows"][0]["followup"]["1m"]
+    assert (
+        kept["answered"] == after["answered"]
+        and kept["in_job"] == after["in_job"]
+        and kept["due"] == after["due"]
+    )
+    for person in people[1:]:
+        erase(person.id)
