@@ -6,6 +6,7 @@ address and SIRET here is invented; SIRETs are generated with a valid Luhn key.
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import date, timedelta
 
@@ -153,7 +154,12 @@ def load_demo_data(seed: int = 2026) -> str:
                 last_active_at=now,
             )
         )
+    history = ""
+    if os.environ.get("PASSERELLE_DEMO_HISTORY", "1") != "0":  # the tests' stacks go without
+        from scripts.demo_history import load_history
+
+        history = load_history(seed) + " ; "
     return (
-        f"{len(firms)} employeurs, {len(posted)} offres, {people} candidats — comptes de démonstration : "
+        f"{history}{len(firms)} employeurs, {len(posted)} offres, {people} candidats nommés — comptes de démonstration : "
         f"{DEMO_CANDIDATE} (candidat), {DEMO_EMPLOYER} (employeur)"
     )
