@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from scripts.moto_mail import messages_to
+from scripts.site_check.contract import unknown_reads
 from tests.e2e.helpers import (
     TIMEOUT_MS,
     assert_accessible,
@@ -76,7 +77,7 @@ def run_daily_job(page) -> None:
     wait_text(page, "#insertion-status", "Chiffres affichés")
 
 
-def test_a_person_answers_the_survey_and_the_agent_sees_the_figure_change(stack, page, browser):
+def test_a_person_answers_the_survey_and_the_agent_sees_the_figure_change(stack, page, browser, api_document):
     email = unique_email("suivi")
     sign_up(stack, email)
 
@@ -109,8 +110,13 @@ def test_a_person_answers_the_survey_and_the_agent_sees_the_figure_change(stack,
     assert survey_link.startswith(stack.site_url + "/suivi.html#token=")
 
     # --- the person, in another browser context (no session) ------------------------------------
+    reads: set[str] = set()
     person = browser.new_context(locale="fr-FR")
+    person.expose_function("__recordApiRead", lambda read: reads.add(read))
     them = person.new_page()
+    them.console_errors = []
+    them.on("console", lambda msg: msg.type == "error" and them.console_errors.append(msg.text))
+    them.on("pageerror", lambda exc: them.console_errors.append(str(exc)))
     them.goto(survey_link)
     them.locator("#question").wait_for(state="visible", timeout=TIMEOUT_MS)
     assert "#token" not in them.url  # the token left the address bar
@@ -129,6 +135,7 @@ def test_a_person_answers_the_survey_and_the_agent_sees_the_figure_change(stack,
     assert them.locator("#helped-yes").is_checked()
     assert unexpected_console_errors(them) == []
     person.close()
+    assert reads and unknown_reads(api_document, reads) == []  # the page reads only documented fields
 
     # --- the agent sees the figure change -----------------------------------------------------------
     run_daily_job(page)
