@@ -78,6 +78,7 @@ refdata: $(PYDEPS)
 
 refdata-check: $(PYDEPS)
 	$(PY) scripts/build_reference_data.py --check
+	$(PY) scripts/build_map_data.py --check
 
 # The package tests (tests/unit/test_package.py) and the deploy rehearsal read build/package; the
 # site tests and the rehearsal read build/site (install).

@@ -7,6 +7,7 @@ from chalicelib.api import (
     auth,
     candidates,
     employers,
+    followup,
     invitations,
     offers,
     public,
@@ -49,6 +50,7 @@ for blueprint in (
     structures.bp,
     trainings.bp,
     invitations.bp,
+    followup.bp,
 ):
     app.register_blueprint(blueprint, url_prefix="/api")
 

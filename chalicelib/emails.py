@@ -173,3 +173,20 @@ def invitation_existing_account(structure_name: str, training_title: str, token:
         ],
         ("Relier cette formation à mon compte", invitation_link(token)),
     )
+def followup_question(
+    first_name: str, training_title: str, due_words: str, url: str, last_day: str
+) -> tuple[str, str, str]:
+    """The follow-up survey's one message: one click to say where one is (no sign-in)."""
+    subject = "Passerelle : où en êtes-vous ?"
+    lines = [
+        f"Bonjour {first_name},",
+        f"Votre formation « {training_title} » s'est terminée il y a {due_words}. Où en êtes-vous "
+        "aujourd'hui ? Une seule question, une réponse en un clic, sans vous connecter.",
+        "Vos réponses aident la Région Grand Est à mesurer ce que deviennent les personnes formées "
+        "et à mieux orienter les formations.",
+    ]
+    after = (
+        f"Ce lien est personnel et valable jusqu'au {last_day}. Vous pouvez modifier votre réponse jusque-là."
+    )
+    text = "\n\n".join([*lines, url, after]) + _FOOTER_TEXT
+    return subject, text, _html(lines, ("Répondre : où en suis-je ?", url), after=(after,))

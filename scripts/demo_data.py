@@ -6,6 +6,7 @@ address and SIRET here is invented; SIRETs are generated with a valid Luhn key.
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import date, timedelta
 
@@ -156,7 +157,13 @@ def load_demo_data(seed: int = 2026) -> str:
     from scripts.demo_structures import load_structures
 
     structures = load_structures([f"demo-cand-{index:02d}" for index in range(1, people)])
+    history = ""
+    if os.environ.get("PASSERELLE_DEMO_HISTORY", "1") != "0":  # the tests' stacks go without
+        from scripts.demo_history import load_history
+
+        history = load_history(seed) + " ; "
     return (
-        f"{len(firms)} employeurs, {len(posted)} offres, {people} candidats — comptes de démonstration : "
-        f"{DEMO_CANDIDATE} (candidat), {DEMO_EMPLOYER} (employeur)\n{structures}"
+        f"{history}{len(firms)} employeurs, {len(posted)} offres, {people} candidats nommés — comptes de démonstration : "
+        f"{DEMO_CANDIDATE} (candidat), {DEMO_EMPLOYER} (employeur)
+{structures}"
     )

@@ -45,6 +45,7 @@ def start_stack(tmp: Path, demo: bool = True) -> LocalStack:
         "PASSERELLE_API_PORT": str(api_port),
         "PASSERELLE_SITE_PORT": str(site_port),
         "PASSERELLE_DEMO_DATA": "1" if demo else "0",
+        "PASSERELLE_DEMO_HISTORY": "0",  # the named demo accounts only: the six months of history take ~10 s
         "PASSERELLE_MATCHING_INTERVAL_S": "3600",
     }
     for var in ("AWS_ENDPOINT_URL", "PASSERELLE_TABLE"):

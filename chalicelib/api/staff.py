@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import Context, Role, route
 from chalicelib.schemas.common import Queued
+from chalicelib.schemas.daily_runs import DailyRunListQuery, DailyRunView
 from chalicelib.schemas.exports import ExportLogPage, ExportLogQuery, ExportRequest, ExportView
 from chalicelib.schemas.runs import RunListQuery, RunView
 from chalicelib.schemas.stats import StatsQuery, StatsView
@@ -125,3 +126,51 @@ def export_log(ctx: Context) -> ExportLogPage:
     from chalicelib.services.export_requests import export_log
 
     return export_log(ctx.query, ctx.principal.id)
+
+
+# --- daily runs (reminders, closures, expiry, follow-up questions) ------------------------------
+@route(
+    bp,
+    "/staff/daily-runs",
+    "POST",
+    access=Role.STAFF,
+    summary="Lancer maintenant le traitement quotidien (rappels, clôtures, expirations, questions de suivi)",
+    response=Queued,
+    status=202,
+    errors=(409, 422),
+    tags=TAGS,
+)
+def start_daily_run(ctx: Context) -> dict:
+    from chalicelib.services.daily_runs import start_run_for_staff
+
+    return start_run_for_staff(ctx.principal.id, ctx.idempotency_key)
+
+
+@route(
+    bp,
+    "/staff/daily-runs",
+    access=Role.STAFF,
+    summary="Derniers traitements quotidiens, du plus récent au plus ancien",
+    query=DailyRunListQuery,
+    response=list[DailyRunView],
+    tags=TAGS,
+)
+def list_daily_runs(ctx: Context) -> list[DailyRunView]:
+    from chalicelib.services.daily_runs import recent_runs
+
+    return recent_runs(ctx.query.limit)
+
+
+@route(
+    bp,
+    "/staff/daily-runs/{run_id}",
+    access=Role.STAFF,
+    summary="Avancement d'un traitement quotidien (étapes faites) et ses compteurs",
+    response=DailyRunView,
+    errors=(404,),
+    tags=TAGS,
+)
+def get_daily_run(ctx: Context, run_id: str) -> DailyRunView:
+    from chalicelib.services.daily_runs import get_run
+
+    return get_run(run_id)

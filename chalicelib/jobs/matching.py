@@ -35,6 +35,10 @@ def handle_message(body: str) -> dict[str, int]:
             "ALARM poison matching message: it will go to the dead-letter queue", extra={"size": len(body)}
         )
         raise PoisonMessage("invalid matching message") from exc
+    if message.type == "daily":
+        from chalicelib.services.daily_runs import process as process_daily
+
+        return process_daily(message.run_id).counts
     return process(message)
 
 
@@ -48,11 +52,11 @@ def matching_scheduler(event) -> None:
 
 @bp.schedule(Cron(30, 5, "*", "*", "?", "*"), name="daily_housekeeping")
 def daily_housekeeping(event) -> None:
-    """Every day at 05:30 UTC: inactivity warnings and erasure, offer expiry, employer reminders."""
-    from chalicelib.domain.calendar import paris_today
-    from chalicelib.services.housekeeping import run_daily
+    """Every day at 05:30 UTC: inactivity warnings and erasure, offer expiry, employer reminders,
+    follow-up questions (services/daily_runs.py)."""
+    from chalicelib.services.daily_runs import create_run, process
 
-    run_daily(paris_today())
+    process(create_run("schedule").id)  # housekeeping, then follow-up questions and figures per bassin
     flush_metrics()
 
 

@@ -264,3 +264,36 @@ def candidate_trainees_gsi1(candidate_id: str) -> str:
 
 def invitation(token_hash: str) -> dict[str, str]:
     return {"PK": f"INVITE#{token_hash}", "SK": "INVITE"}
+# --- follow-up survey and daily runs (docs/followup.md) ------------------------------------------
+def followup(token_hash: str) -> dict[str, str]:
+    return {"PK": f"FOLLOWUP#{token_hash}", "SK": "FOLLOWUP"}
+
+
+def candidate_followups_gsi1(candidate_id: str) -> str:
+    """The surveys of a person (found again to unlink them on erasure); removed with the link."""
+    return f"FOLLOWUPOF#{candidate_id}"
+
+
+def bassin_followups_gsi2(bassin_code: str) -> str:
+    """Surveys sent to the candidates of a bassin, linked or not: daily run and staff figures."""
+    return f"BASSIN#{bassin_code}#FOLLOWUP"
+
+
+def bassin_followup_sort(due_date: str, token_hash: str) -> str:
+    return f"{due_date}#{token_hash}"
+
+
+def followup_claim_name(due: str) -> str:
+    """The "sent once" marker of a due in the candidate's DIGEST#<id> partition."""
+    return f"followup#{due}"
+
+
+def daily_run(run_id: str) -> dict[str, str]:
+    return {"PK": f"DAILY#{run_id}", "SK": "RUN"}
+
+
+def daily_run_step(run_id: str, step: str) -> dict[str, str]:
+    return {"PK": f"DAILY#{run_id}", "SK": f"STEP#{step}"}
+
+
+DAILY_RUNS_GSI1 = "DAILYRUNS"

@@ -148,3 +148,27 @@ def all_hires() -> Iterator[tuple[str, date]]:
             record = packed[start : start + HIRE_RECORD]
             day = record[TOKEN_CHARS:]
             yield record[:TOKEN_CHARS], date(int(day[:4]), int(day[4:6]), int(day[6:]))
+
+
+def candidate_dimensions(bassin: str) -> Iterator[tuple[str, bool, date, str, str | None]]:
+    """(id, matchable, training end, commune, certification code or None) of every candidate of
+    the bassin: who is due a follow-up question, and the départements and certifications of the
+    figures."""
+    for partition, matchable in (
+        (keys.bassin_candidates_gsi2(bassin), True),
+        (keys.bassin_other_candidates_gsi2(bassin), False),
+    ):
+        for item in query_all(
+            IndexName="GSI2",
+            KeyConditionExpression=Key("GSI2PK").eq(partition),
+            ProjectionExpression="#id, code_insee, #training.#end, #training.certification_code",
+            ExpressionAttributeNames={"#id": "id", "#training": "training", "#end": "end_date"},
+        ):
+            training = item["training"]
+            yield (
+                item["id"],
+                matchable,
+                date.fromisoformat(training["end_date"]),
+                item["code_insee"],
+                training.get("certification_code"),
+            )

@@ -15,6 +15,9 @@ class TrainingRecord(BaseModel):
     end_date: date
     organisation: str | None = None
     certification_obtained: bool | None = None
+    # Catalogue code of the certification prepared (a training declared by its organisation);
+    # the staff figures by certification read it.
+    certification_code: str | None = None
 
 
 class CandidateRecord(BaseModel):

@@ -34,7 +34,17 @@ class CandidateMessage(BaseModel):
     bassin: BassinCode
 
 
-MatchingMessage = Annotated[BassinMessage | OfferMessage | CandidateMessage, Field(discriminator="type")]
+class DailyMessage(BaseModel):
+    """Do the steps of a daily run a staff member started (services/daily_runs.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["daily"]
+    run_id: Id
+
+
+MatchingMessage = Annotated[
+    BassinMessage | OfferMessage | CandidateMessage | DailyMessage, Field(discriminator="type")
+]
 matching_message = TypeAdapter(MatchingMessage)
 
 

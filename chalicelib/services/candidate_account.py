@@ -103,6 +103,12 @@ def update_profile(
     return profile_view(updated)
 
 
+def _unlink_followup(candidate_id: str) -> None:
+    from chalicelib.services.followup_survey import unlink
+
+    unlink(candidate_id)  # the answers stay for the figures, without the link to the person
+
+
 def erase(candidate_id: str) -> None:
     """RGPD erasure of the account and everything derived from it.
 
@@ -119,6 +125,7 @@ def erase(candidate_id: str) -> None:
     from chalicelib.services.invitations import forget_candidate
 
     forget_candidate(candidate_id)  # cohort lines keep "registered", without the account
+    _unlink_followup(candidate_id)
     auth.delete_owner_items(candidate_id)
     metrics.add_metric(name="CandidateErased", unit="Count", value=1)
     logger.info("candidate erased", extra={"candidate_id": candidate_id, "match_items": removed})
