@@ -179,6 +179,15 @@ class OfferSummary(BaseModel):
     expires_at: date
 
 
+class EmployerAnswer(BaseModel):
+    """What the employer answered, as the candidate reads it (never the employer's comment)."""
+
+    status: str
+    label: str = Field(description="La suite donnée, en français")
+    reason_label: str | None = Field(default=None, description="Pourquoi, en mots bienveillants")
+    at: str
+
+
 class MatchForCandidate(BaseModel):
     """One of the candidate's matched offers."""
 
@@ -188,6 +197,14 @@ class MatchForCandidate(BaseModel):
     reasons: list[str]
     interest: str | None
     status: str | None
+    answer: EmployerAnswer | None = None
+    reminder_from: str | None = Field(
+        default=None, description="Sans réponse : jour à partir duquel relancer l'employeur (une fois)"
+    )
+    reminded_at: str | None = Field(default=None, description="Quand j'ai relancé l'employeur")
+    employer_responsiveness: str | None = Field(
+        default=None, description="Le taux de réponse de l'employeur, en une phrase"
+    )
 
 
 class ExportedMatch(BaseModel):
