@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import Context, Role, route
 from chalicelib.schemas.common import Queued
+from chalicelib.schemas.employers import EmployerResponsivenessView, UnansweredQuery
 from chalicelib.schemas.exports import ExportLogPage, ExportLogQuery, ExportRequest, ExportView
 from chalicelib.schemas.runs import RunListQuery, RunView
 from chalicelib.schemas.stats import StatsQuery, StatsView
@@ -125,3 +126,35 @@ def export_log(ctx: Context) -> ExportLogPage:
     from chalicelib.services.export_requests import export_log
 
     return export_log(ctx.query, ctx.principal.id)
+
+
+# --- employers who do not answer --------------------------------------------------------------
+@route(
+    bp,
+    "/staff/employers",
+    access=Role.STAFF,
+    summary="Employeurs qui laissent des personnes intéressées sans réponse, avec leur taux de réponse",
+    query=UnansweredQuery,
+    response=list[EmployerResponsivenessView],
+    tags=TAGS,
+)
+def unanswering_employers(ctx: Context) -> list[EmployerResponsivenessView]:
+    from chalicelib.services.employer_responsiveness import list_for_staff
+
+    return list_for_staff(ctx.query.unanswered_days)
+
+
+@route(
+    bp,
+    "/staff/employers/{employer_id}/resume",
+    "POST",
+    access=Role.STAFF,
+    summary="Proposer de nouveau les offres d'un employeur mis en pause",
+    response=EmployerResponsivenessView,
+    errors=(404,),
+    tags=TAGS,
+)
+def resume_employer(ctx: Context, employer_id: str) -> EmployerResponsivenessView:
+    from chalicelib.services.employer_responsiveness import resume_by_staff
+
+    return resume_by_staff(employer_id)

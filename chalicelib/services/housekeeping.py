@@ -158,7 +158,9 @@ def unanswered_interests(today: date) -> dict[str, int]:
 
 def run_daily(today: date) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for job in (inactive_candidates, expiring_offers, unanswered_interests):
+    from chalicelib.services.employer_responsiveness import refresh_all
+
+    for job in (inactive_candidates, expiring_offers, unanswered_interests, refresh_all):
         counts.update(job(today))
     logger.info("daily housekeeping done", extra=counts)
     return counts

@@ -21,6 +21,7 @@ from chalicelib.schemas.candidates_store import CandidateRecord
 from chalicelib.schemas.matches_store import OUTCOMES_EMPLOYER, MatchPair
 from chalicelib.schemas.offers import CompetenceLabel, MatchCounts, MatchForEmployer, TrainingSummary
 from chalicelib.schemas.offers_store import OfferRecord
+from chalicelib.services import employer_responsiveness
 from chalicelib.services.submit_offer import owned_offer
 
 NOT_MATCHED = "Ce candidat ne fait pas partie des correspondances de cette offre."
@@ -136,6 +137,7 @@ def record_outcome(
     if given.get("contract_type") is not None:
         given["hired_contract_type"] = given.pop("contract_type")
     matches.set_outcome(view, status, stamp, given)
+    employer_responsiveness.resume_on_answer(employer_id, now)
     metrics.add_metric(name="OutcomeRecorded", unit="Count", value=1)
     logger.info(
         "outcome recorded", extra={"offer_id": offer.id, "candidate_id": candidate_id, "status": status}

@@ -217,3 +217,89 @@ def test_the_closure_never_overwrites_an_answer(client, employer):
     assert counts["closed_without_answer"] >= 1
     assert matches.get(offer_id, waited.id).interaction.status == "sans_reponse"
     assert matches.get(offer_id, answered.id).interaction.status == "interview"
+
+
+# --- employers who never answer ------------------------------------------------------------------
+def test_silent_employers_are_paused_listed_for_staff_and_resumed(client, moto_endpoint, employer):
+    from chalicelib.services import employer_responsiveness
+    from tests.integration.helpers import session_for
+
+    offer_id = post_offer(client, employer)
+    waiting = [seed_candidate() for _ in range(5)]
+    for person in waiting:
+        seed_match(offer_id, person.id, employer.id, 70, computed_at=stamp(40))
+        say_interest(offer_id, person.id, at=stamp(35))
+    lively = sign_up_employer(client, moto_endpoint, company_name="Réactive SARL")
+    lively_offer = post_offer(client, lively)
+    for person in waiting[:4]:
+        seed_match(lively_offer, person.id, lively.id, 60)
+        say_interest(lively_offer, person.id, at=stamp(35))
+    assert outcome(client, lively, lively_offer, waiting[0].id, {"status": "contacted"}).status == 200
+    newcomer = new_candidate(client, moto_endpoint)
+
+    before = len(messages_to(moto_endpoint, employer.email))
+    counts = employer_responsiveness.refresh_all(datetime.now(UTC).date())
+    assert counts["employers_paused"] >= 1
+    mails = messages_to(moto_endpoint, employer.email)
+    assert len(mails) == before + 1 and "ne sont plus proposées" in mails[-1]["subject"]
+    assert "indiquez la suite" in mails[-1]["body"]
+    assert not [m for m in messages_to(moto_endpoint, lively.email) if "plus proposées" in m["subject"]]
+    again = employer_responsiveness.refresh_all(datetime.now(UTC).date())  # a second run tells nobody twice
+    assert len(messages_to(moto_endpoint, employer.email)) == before + 1 and again["employers_paused"] == 0
+
+    # proposed after the pause: the newcomer does not get the offer; people who had it keep it
+    seed_match(offer_id, newcomer.id, employer.id, 90)
+    assert offer_id not in [
+        m["offer"]["id"]
+        for m in call(client, "GET", "/api/candidates/me/matches", cookie=newcomer.cookie).body
+    ]
+    old_timer = session_for(client, waiting[1].id, "candidate")
+    theirs = call(client, "GET", "/api/candidates/me/matches", cookie=old_timer).body
+    by_offer = {m["offer"]["id"]: m for m in theirs}
+    assert offer_id in by_offer
+    assert by_offer[offer_id]["employer_responsiveness"] == (
+        "Cet employeur n'a encore répondu à aucune des personnes intéressées ces derniers mois."
+    )
+    assert by_offer[lively_offer]["employer_responsiveness"] == (
+        "Cet employeur répond à moins de la moitié des personnes intéressées."
+    )
+
+    staff = session_for(client, "staff-test", "staff")
+    listed = call(client, "GET", "/api/staff/employers?unanswered_days=30", cookie=staff)
+    assert listed.status == 200, listed.body
+    rows = {r["employer_id"]: r for r in listed.body}
+    row = rows[employer.id]
+    assert (row["interests"], row["answered"], row["answer_rate"]) == (5, 0, 0.0)
+    assert row["unanswered_days"] >= 35 and row["paused_at"] and row["company_name"]
+    assert rows[lively.id]["answer_rate"] == 0.25 and rows[lively.id]["paused_at"] is None
+    longer = call(client, "GET", "/api/staff/employers?unanswered_days=60", cookie=staff).body
+    ids = {r["employer_id"] for r in longer}
+    assert employer.id in ids and lively.id not in ids  # paused employers stay listed until resumed
+    bad = call(client, "GET", "/api/staff/employers?unanswered_days=-1", cookie=staff)
+    assert bad.status == 400 and "unanswered_days" in bad.body["error"]["fields"]
+    assert call(client, "GET", "/api/staff/employers", cookie=employer.cookie).status == 403
+
+    resumed = call(client, "POST", f"/api/staff/employers/{employer.id}/resume", cookie=staff)
+    assert resumed.status == 200 and resumed.body["paused_at"] is None
+    assert offer_id in [
+        m["offer"]["id"]
+        for m in call(client, "GET", "/api/candidates/me/matches", cookie=newcomer.cookie).body
+    ]
+    assert call(client, "POST", "/api/staff/employers/inconnu/resume", cookie=staff).status == 404
+    # resumed by staff: not paused again by the next run, though still silent
+    assert employer_responsiveness.refresh_all(datetime.now(UTC).date())["employers_paused"] == 0
+
+
+def test_an_answer_lifts_the_pause_at_once(client, employer):
+    from chalicelib.repositories import responsiveness
+    from chalicelib.services import employer_responsiveness
+
+    offer_id = post_offer(client, employer)
+    people = [seed_candidate() for _ in range(5)]
+    for person in people:
+        seed_match(offer_id, person.id, employer.id, 70)
+        say_interest(offer_id, person.id, at=stamp(31))
+    employer_responsiveness.refresh_all(datetime.now(UTC).date())
+    assert responsiveness.get(employer.id).paused_at
+    assert outcome(client, employer, offer_id, people[0].id, {"status": "interview"}).status == 200
+    assert responsiveness.get(employer.id).paused_at is None
