@@ -48,7 +48,8 @@ def is_shown(offer: OfferRecord | None, today: date) -> bool:
 def answer_of(pair: MatchPair) -> EmployerAnswer | None:
     """The employer's answer as the candidate reads it: a label, a kind reason, the date."""
     act = pair.interaction
-    if act is None or act.status is None or act.status_at is None:
+    # Only an answer to the person's interest (not a proposal the employer set aside unasked).
+    if act is None or act.status is None or act.status_at is None or act.interest != "interested":
         return None
     return EmployerAnswer(
         status=act.status,

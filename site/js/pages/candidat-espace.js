@@ -5,6 +5,7 @@
 import { apiDelete, apiGet, apiPatch, apiPost, CURSOR_PARAM, errorMessage, fieldErrors, listItems } from '../api.js';
 import { clearErrors, h, setStatus, showErrors, showPanel, whileBusy } from '../forms.js';
 import { formatDate, formatPhone } from '../format.js';
+import { answerBlock } from '../answers.js';
 import { offerCard } from '../offers.js';
 
 const status = document.getElementById('status');
@@ -171,6 +172,11 @@ function matchItem(match) {
     if (result.status >= 200 && result.status < 300) {
       showChoice(interested);
       decision.textContent = decisionText(interested ? 'interested' : 'not_interested');
+      if (result.body && result.body.offer) {
+        const updated = answerBlock(result.body, { onSignedOut: showSignedOut });
+        answers.replaceWith(updated);
+        answers = updated;
+      }
     } else {
       decision.textContent = errorMessage(result);
     }
@@ -178,7 +184,8 @@ function matchItem(match) {
   }
   yes.addEventListener('click', () => answer(true));
   no.addEventListener('click', () => answer(false));
-  card.append(h('div', { class: 'actions' }, yes, no), decision);
+  let answers = answerBlock(match, { onSignedOut: showSignedOut });
+  card.append(h('div', { class: 'actions' }, yes, no), decision, answers);
   return h('li', {}, card);
 }
 
