@@ -128,6 +128,10 @@ class CandidateUpdate(UpdateBody):
     consent_contact: StrictBool | None = None
     visible: StrictBool | None = Field(default=None, description="Visible des employeurs (false : en pause)")
     digest_opt_out: StrictBool | None = Field(default=None, description="Ne plus recevoir les récapitulatifs")
+    sms_opt_in: StrictBool | None = Field(
+        default=None,
+        description="Recevoir des SMS (nouvelles offres, au plus un par jour) : un mobile est requis",
+    )
 
 
 class InterestRequest(Body):
@@ -156,6 +160,7 @@ class CandidateView(BaseModel):
     consent_terms_at: str
     visible: bool
     digest_opt_out: bool
+    sms_opt_in: bool = False
     version: int
     created_at: str
     updated_at: str

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 
 from chalicelib import emails
 from chalicelib.config import get_settings
+from chalicelib.domain.phones import french_mobile
 from chalicelib.gateways.mailer import send_email
+from chalicelib.gateways.sms import send_sms
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import markers
 
@@ -24,6 +26,25 @@ def _claim_today(owner_id: str, day: str) -> bool:
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+def new_matches_sms(count: int) -> str:
+    """The SMS of new matches: short, with the link and how to stop (no STOP reply here)."""
+    offers_text = _plural(count, "nouvelle offre correspond", "nouvelles offres correspondent")
+    return (
+        f"Passerelle : {offers_text} à votre profil. {get_settings().site_url}/candidat/espace.html "
+        "Pour ne plus recevoir de SMS : décochez l'option dans votre espace."
+    )
+
+
+def _sms_new_matches(candidate, count: int, day: str) -> bool:
+    """At most one SMS a day, only with the opt-in and a French mobile."""
+    phone = french_mobile(candidate.phone) if candidate.sms_opt_in else None
+    if phone is None or not markers.claim(candidate.id, f"sms#{day}", MARKER_TTL_S):
+        return False
+    send_sms(phone, new_matches_sms(count))
+    metrics.add_metric(name="SmsSent", unit="Count", value=1)
+    return True
 
 
 def send_digests(new_pairs: Iterable[tuple[str, str]], day: str) -> int:
@@ -43,6 +64,7 @@ def send_digests(new_pairs: Iterable[tuple[str, str]], day: str) -> int:
     sent = 0
     space = f"{get_settings().site_url}/candidat/espace.html#preferences"
     for candidate in candidates_repo.get_many(by_candidate).values():
+        _sms_new_matches(candidate, len(by_candidate[candidate.id]), day)
         if candidate.digest_opt_out or not _claim_today(candidate.id, day):
             continue
         titles = sorted(offers[o].title for o in by_candidate[candidate.id] if o in offers)
