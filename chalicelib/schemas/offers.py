@@ -218,6 +218,10 @@ class OwnOfferPage(BaseModel):
     answer_rate: float | None = Field(
         description="Sur toutes mes offres : part des candidats intéressés à qui j'ai donné une suite (0–1)"
     )
+    paused_at: str | None = Field(
+        default=None,
+        description="Mes offres ne sont plus proposées aux nouveaux candidats depuis ce moment (sans réponse)",
+    )
     next: str | None = None
 
 

@@ -91,9 +91,7 @@ def update_profile(
     updated = CandidateRecord.model_validate(data)
     if updated.sms_opt_in and french_mobile(updated.phone) is None:
         if "sms_opt_in" in changes:
-            raise ValidationFailed(
-                f"Certains champs sont invalides : phone. {NO_MOBILE}", {"phone": NO_MOBILE}
-            )
+            raise ValidationFailed(NO_MOBILE, {"phone": NO_MOBILE})
         updated = updated.model_copy(update={"sms_opt_in": False})  # the mobile went: so do the SMS
     try:
         check_competences(updated.competences, updated.metier_codes)

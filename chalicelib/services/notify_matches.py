@@ -52,6 +52,7 @@ def send_digests(new_pairs: Iterable[tuple[str, str]], day: str) -> int:
     from chalicelib.repositories import candidates as candidates_repo
     from chalicelib.repositories import employers as employers_repo
     from chalicelib.repositories import offers as offers_repo
+    from chalicelib.repositories import responsiveness as responsiveness_repo
 
     by_candidate: dict[str, set[str]] = defaultdict(set)
     by_offer: dict[str, set[str]] = defaultdict(set)
@@ -61,6 +62,14 @@ def send_digests(new_pairs: Iterable[tuple[str, str]], day: str) -> int:
     if not by_candidate:
         return 0
     offers = offers_repo.get_many(by_offer)
+    # A paused employer's offers are not proposed to new candidates: nobody is told about them.
+    figures = responsiveness_repo.get_many({o.employer_id for o in offers.values()})
+    paused = {o.id for o in offers.values() if (f := figures.get(o.employer_id)) and f.paused_at}
+    for offer_id in paused:
+        for candidate_id in by_offer.pop(offer_id, set()):
+            by_candidate[candidate_id].discard(offer_id)
+            if not by_candidate[candidate_id]:
+                del by_candidate[candidate_id]
     sent = 0
     space = f"{get_settings().site_url}/candidat/espace.html#preferences"
     for candidate in candidates_repo.get_many(by_candidate).values():

@@ -25,6 +25,7 @@ from tests.e2e.helpers import (
     request_sign_in_link,
     retype,
     sign_in_link,
+    space,
     tab_to,
     unexpected_console_errors,
     unique_email,
@@ -198,6 +199,14 @@ def test_turned_down_with_a_reason_the_candidate_reads_it_kindly(stack, page):
     assert f"{today.year}" in text and SECRET not in text
     assert SECRET not in plain(page.content())
     assert card.locator("button", has_text="Relancer").count() == 0  # answered: no reminder
+    assert_accessible(page)
+
+    # --- SMS: the switch in the preferences (the profile has a mobile number) --------------------
+    space(page, "#sms_opt_in", max_presses=120)
+    tab_to(page, "#preferences-form button[type=submit]")
+    page.keyboard.press("Enter")
+    wait_text(page, "#status", "Vos préférences sont enregistrées.")
+    assert page_call(page, "GET", "/api/candidates/me")["body"]["sms_opt_in"] is True
     assert_accessible(page)
     assert unexpected_console_errors(page, {409}) == []
 

@@ -249,6 +249,16 @@ def test_silent_employers_are_paused_listed_for_staff_and_resumed(client, moto_e
 
     # proposed after the pause: the newcomer does not get the offer; people who had it keep it
     seed_match(offer_id, newcomer.id, employer.id, 90)
+    own = call(client, "GET", "/api/employers/me/offers", cookie=employer.cookie).body
+    assert (
+        own["paused_at"]
+        and call(client, "GET", "/api/employers/me/offers", cookie=lively.cookie).body["paused_at"] is None
+    )
+    from chalicelib.services.notify_matches import send_digests
+
+    told = len(messages_to(moto_endpoint, newcomer.email))
+    send_digests([(offer_id, newcomer.id)], "2031-01-02")  # nobody is told about a paused offer
+    assert len(messages_to(moto_endpoint, newcomer.email)) == told
     assert offer_id not in [
         m["offer"]["id"]
         for m in call(client, "GET", "/api/candidates/me/matches", cookie=newcomer.cookie).body

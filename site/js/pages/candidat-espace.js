@@ -65,6 +65,7 @@ function fillPreferences(candidate) {
   form.elements.available_from.value = candidate.available_from;
   form.elements.consent_contact.checked = Boolean(candidate.consent_contact);
   form.elements.digest.checked = !candidate.digest_opt_out;
+  form.elements.sms_opt_in.checked = Boolean(candidate.sms_opt_in);
 }
 
 async function loadProfile() {
@@ -96,6 +97,7 @@ async function savePreferences(event) {
     available_from: form.elements.available_from.value,
     consent_contact: form.elements.consent_contact.checked,
     digest_opt_out: !form.elements.digest.checked,
+    sms_opt_in: form.elements.sms_opt_in.checked,
   };
   const errors = {};
   if (!Number.isInteger(km) || km < 0 || km > 200) {
@@ -124,7 +126,13 @@ async function savePreferences(event) {
   } else if (result.status === 401) {
     showSignedOut();
   } else {
-    showErrors(form, summary, { message: errorMessage(result), fields: fieldErrors(result) });
+    const fields = fieldErrors(result);
+    if (fields.phone && !form.querySelector('[data-field=phone]')) {
+      // The SMS need a mobile number: the message goes next to the switch that asked for them.
+      fields.sms_opt_in = fields.phone;
+      delete fields.phone;
+    }
+    showErrors(form, summary, { message: errorMessage(result), fields });
   }
 }
 

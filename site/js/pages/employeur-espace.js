@@ -110,6 +110,13 @@ function renderAnswerRate(body) {
   answerRate.textContent = rate === null
     ? ''
     : `Taux de réponse : vous avez donné une suite à ${rate} des candidats qui se sont déclarés intéressés par vos offres.`;
+  const paused = body && !Array.isArray(body) ? body.paused_at : null;
+  if (paused) {
+    answerRate.hidden = false;
+    answerRate.classList.add('notice');
+    answerRate.dataset.kind = 'error';
+    answerRate.textContent = `Vos offres ne sont plus proposées aux nouveaux candidats depuis le ${formatDate(paused)} : des personnes intéressées attendent votre réponse depuis plus de 30 jours. Indiquez ci-dessous la suite donnée à chacune (contact, entretien, embauche ou non retenue) : vos offres seront de nouveau proposées dès votre première réponse. ${answerRate.textContent}`.trim();
+  }
 }
 
 function offerState(offer) {
