@@ -29,6 +29,8 @@ class Settings(BaseModel):
     sender: str = "ne-pas-repondre@passerelle.grandest.example"
     # Public address of the site, used in the links of e-mails.
     site_url: str = "http://127.0.0.1:8080"
+    # Alphanumeric sender of SMS (infra/ parameter SmsSenderId): 3–11 letters or digits.
+    sms_sender_id: str = "Passerelle"
 
     @property
     def is_local(self) -> bool:
@@ -54,6 +56,7 @@ ENV = {
     "staff_emails_param": "PASSERELLE_STAFF_EMAILS_PARAM",
     "sender": "PASSERELLE_SENDER",
     "site_url": "PASSERELLE_SITE_URL",
+    "sms_sender_id": "PASSERELLE_SMS_SENDER_ID",
 }
 # Settings that name a resource of the infra/ stack → the stack output that holds the name.
 STACK_OUTPUTS = {
@@ -65,6 +68,7 @@ STACK_OUTPUTS = {
     "exports_queue_url": "ExportsQueueUrl",
     "signing_secret": "SigningSecretName",
     "staff_emails_param": "StaffEmailsParameterName",
+    "sms_sender_id": "SmsSenderId",
 }
 
 

@@ -56,7 +56,7 @@ if str(ROOT) not in sys.path:  # run as a script: `scripts` must be importable
 from chalicelib.config import ENV, stage_environment  # noqa: E402
 from scripts import deploy_package  # noqa: E402
 from scripts.package import build as build_package  # noqa: E402
-from scripts.provision import load_template, moto_template_body  # noqa: E402
+from scripts.provision import apply_sms_settings, load_template, moto_template_body  # noqa: E402
 
 TEMPLATE_PATH = ROOT / "infra" / "template.yaml"
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
@@ -406,6 +406,7 @@ def deploy(options: Options) -> str:
     print("1. shared resources (infra/template.yaml)")
     outputs = deploy_stack(cloudformation, options.stack_name, template_body, parameters)
     sender = _stack_parameter(cloudformation, options.stack_name, "SenderEmail") or sender
+    apply_sms_settings(session.client("sns"), outputs)
 
     print("2-3. Lambda functions and API (the deployment package, stack passerelle-<stage>-app)")
     env = stage_environment(outputs, options.stage, sender, site_url(outputs, options.site_domain))

@@ -190,14 +190,19 @@ class Stack:
             threading.Thread(target=self.queue_worker, args=(url, handle, what), daemon=True).start()
 
     def watch_mail(self, moto_url: str) -> None:
-        from scripts.moto_mail import sent_messages, sign_in_tokens
+        from chalicelib.domain.phones import masked
+        from scripts.moto_mail import sent_messages, sent_sms, sign_in_tokens
 
-        seen = 0
+        seen = seen_sms = 0
         while not self.stopping.wait(1.5):
             try:
                 messages = sent_messages(moto_url)
+                texts = sent_sms(moto_url)
             except OSError:
                 continue
+            for sms in texts[seen_sms:]:  # the number masked: only its last two digits
+                log(f"SMS envoyé au {masked(sms.get('phone_number', ''))} : {sms.get('message', '')}")
+            seen_sms = max(seen_sms, len(texts))
             for message in messages[seen:]:
                 for token in sign_in_tokens(message):
                     log(

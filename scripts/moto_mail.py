@@ -29,3 +29,14 @@ def latest_token(moto_url: str, address: str) -> str | None:
         if tokens:
             return tokens[-1]
     return None
+
+
+def sent_sms(moto_url: str) -> list[dict]:
+    """The SMS the app published through moto's SNS: [{phone_number, message, message_id}]."""
+    with urllib.request.urlopen(f"{moto_url}/moto-api/data.json", timeout=10) as response:
+        data = json.load(response)
+    return list(data.get("sns", {}).get("SMS", []))
+
+
+def sms_to(moto_url: str, phone: str) -> list[dict]:
+    return [m for m in sent_sms(moto_url) if m.get("phone_number") == phone]

@@ -120,8 +120,20 @@ def provision(
     client("ses").verify_email_identity(EmailAddress=sender)
     _ensure_signing_secret(client("secretsmanager"), outputs["SigningSecretName"])
     _ensure_staff_emails(client("ssm"), outputs["StaffEmailsParameterName"], staff_emails)
+    apply_sms_settings(client("sns"), outputs)
 
     return stage_environment(outputs, stage, sender)
+
+
+def apply_sms_settings(sns: Any, outputs: dict[str, str]) -> None:
+    """The account's SMS settings CloudFormation cannot hold: sender ID, type, monthly spend limit."""
+    sns.set_sms_attributes(
+        attributes={
+            "DefaultSenderID": outputs["SmsSenderId"],
+            "DefaultSMSType": "Transactional",
+            "MonthlySpendLimit": str(outputs["SmsMonthlySpendLimit"]),
+        }
+    )
 
 
 def _ensure_stack(

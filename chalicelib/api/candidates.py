@@ -13,7 +13,7 @@ from chalicelib.schemas.candidates import (
     InterestRequest,
     MatchForCandidate,
 )
-from chalicelib.schemas.common import Created
+from chalicelib.schemas.common import Accepted, Created
 from chalicelib.services import candidate_account, candidate_matches, register_candidate, sessions
 
 bp = Blueprint(__name__)
@@ -112,3 +112,19 @@ def my_matches(ctx: Context) -> list[MatchForCandidate]:
 )
 def say_interest(ctx: Context, offer_id: str) -> MatchForCandidate:
     return candidate_matches.set_interest(ctx.principal.id, offer_id, ctx.body.interested)
+
+
+@route(
+    bp,
+    "/candidates/me/matches/{offer_id}/reminder",
+    "POST",
+    access=Role.CANDIDATE,
+    summary="Relancer l'employeur (une fois, 10 jours après m'être dit(e) intéressé(e), sans réponse)",
+    response=Accepted,
+    status=202,
+    errors=(404, 409),
+    tags=TAGS,
+)
+def remind_employer(ctx: Context, offer_id: str) -> Accepted:
+    candidate_matches.send_reminder(ctx.principal.id, offer_id)
+    return Accepted(message="L'employeur a été relancé par e-mail.")

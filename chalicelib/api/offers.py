@@ -126,12 +126,15 @@ def offer_candidates(ctx: Context, offer_id: str) -> list[dict]:
     "/offers/{offer_id}/matches/{candidate_id}",
     "POST",
     access=Role.EMPLOYER,
-    summary="Enregistrer la suite donnée à un candidat (contacté, entretien, recruté, non retenu)",
+    summary="Enregistrer la suite donnée à un candidat (contacté, entretien, embauché, non retenu avec sa raison)",
     body=OutcomeRequest,
     response=MatchForEmployer,
-    errors=(404,),
+    errors=(404, 409),
     tags=TAGS,
 )
 def record_outcome(ctx: Context, offer_id: str, candidate_id: str) -> dict:
-    found = offer_matches.record_outcome(ctx.principal.id, offer_id, candidate_id, ctx.body.status)
+    details = ctx.body.model_dump(exclude={"status"}, exclude_none=True)
+    found = offer_matches.record_outcome(
+        ctx.principal.id, offer_id, candidate_id, ctx.body.status, details=details
+    )
     return found.model_dump(mode="json", exclude_unset=True)

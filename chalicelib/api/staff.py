@@ -7,6 +7,7 @@ from chalice import Blueprint
 from chalicelib.api.routing import Context, Role, route
 from chalicelib.schemas.common import Queued
 from chalicelib.schemas.daily_runs import DailyRunListQuery, DailyRunView
+from chalicelib.schemas.employers import EmployerResponsivenessView, UnansweredQuery
 from chalicelib.schemas.exports import ExportLogPage, ExportLogQuery, ExportRequest, ExportView
 from chalicelib.schemas.runs import RunListQuery, RunView
 from chalicelib.schemas.stats import StatsQuery, StatsView
@@ -174,3 +175,33 @@ def get_daily_run(ctx: Context, run_id: str) -> DailyRunView:
     from chalicelib.services.daily_runs import get_run
 
     return get_run(run_id)
+# --- employers who do not answer --------------------------------------------------------------
+@route(
+    bp,
+    "/staff/employers",
+    access=Role.STAFF,
+    summary="Employeurs qui laissent des personnes intéressées sans réponse, avec leur taux de réponse",
+    query=UnansweredQuery,
+    response=list[EmployerResponsivenessView],
+    tags=TAGS,
+)
+def unanswering_employers(ctx: Context) -> list[EmployerResponsivenessView]:
+    from chalicelib.services.employer_responsiveness import list_for_staff
+
+    return list_for_staff(ctx.query.unanswered_days)
+
+
+@route(
+    bp,
+    "/staff/employers/{employer_id}/resume",
+    "POST",
+    access=Role.STAFF,
+    summary="Proposer de nouveau les offres d'un employeur mis en pause",
+    response=EmployerResponsivenessView,
+    errors=(404,),
+    tags=TAGS,
+)
+def resume_employer(ctx: Context, employer_id: str) -> EmployerResponsivenessView:
+    from chalicelib.services.employer_responsiveness import resume_by_staff
+
+    return resume_by_staff(employer_id)

@@ -47,4 +47,5 @@ def save(record: EmployerRecord, expected_version: int) -> None:
 def delete(record: EmployerRecord) -> None:
     """Erases the profile, then frees the address for a future account."""
     data_table().delete_item(Key=keys.employer(record.id))
+    data_table().delete_item(Key=keys.employer_responsiveness(record.id))
     accounts.release_email(record.email, record.id)

@@ -141,6 +141,19 @@ def awaiting_answer_sort(offer_id: str, candidate_id: str) -> str:
     return f"{offer_id}#{candidate_id}"
 
 
+RESPONSIVENESS = "RESPONSIVENESS"
+RATED_EMPLOYERS_GSI3 = "EMPLOYERS#RATED"
+
+
+def employer_responsiveness(employer_id: str) -> dict[str, str]:
+    """An employer's answer figures (daily job), next to their profile."""
+    return {"PK": f"EMP#{employer_id}", "SK": RESPONSIVENESS}
+
+
+def rated_employer_sort(employer_id: str) -> str:
+    return f"EMP#{employer_id}"
+
+
 def expiry_warning_gsi3(day: str) -> str:
     """Accounts whose inactivity warning falls on `day` (YYYY-MM-DD)."""
     return f"WARN#{day}"

@@ -65,10 +65,21 @@ def get(offer_id: str, candidate_id: str) -> MatchPair | None:
     return views[0] if views else None
 
 
+OUTCOME_DETAILS = ("reason", "comment", "hired_contract_type", "hired_start_date")
+
+
 def _update_interaction(
-    offer_id: str, candidate_id: str, employer_id: str, bassin: str, sets: dict, awaiting=None, **extra
-) -> None:
-    """`awaiting`: a day (YYYY-MM-DD) puts the pair in the sparse "waiting for the employer" index
+    offer_id: str,
+    candidate_id: str,
+    employer_id: str,
+    bassin: str,
+    sets: dict,
+    awaiting=None,
+    condition: str | None = None,
+    **extra,
+) -> bool:
+    """Answers False only when `condition` was refused.
+    `awaiting`: a day (YYYY-MM-DD) puts the pair in the sparse "waiting for the employer" index
     (GSI3 AWAITING#<day>, read by the reminder job); False takes it out; None leaves it."""
     names = {f"#{k}": k for k in sets}
     values = {f":{k}": v for k, v in sets.items()}
@@ -100,12 +111,18 @@ def _update_interaction(
         update += ", history = list_append(if_not_exists(history, :empty), :event)"
         values[":empty"] = []
         values[":event"] = [extra["append_history"]]
-    data_table().update_item(
-        Key=keys.interaction(offer_id, candidate_id),
-        UpdateExpression=update + update_remove,
-        ExpressionAttributeNames=names,
-        ExpressionAttributeValues=values,
-    )
+    request: dict[str, Any] = {
+        "Key": keys.interaction(offer_id, candidate_id),
+        "UpdateExpression": update + update_remove,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+    }
+    if condition:
+        request["ConditionExpression"] = condition
+        values[":nothing"] = None
+        return db.conditional(data_table().update_item, **request) is not None
+    data_table().update_item(**request)
+    return True
 
 
 def set_interest(view: MatchPair, interested: bool, now: str) -> None:
@@ -125,20 +142,48 @@ def set_interest(view: MatchPair, interested: bool, now: str) -> None:
     )
 
 
-def set_outcome(view: MatchPair, status: str, now: str) -> None:
+def set_outcome(
+    view: MatchPair, status: str, now: str, details: dict[str, Any] | None = None, only_if_unanswered=False
+) -> bool:
+    """Records the status with its details (reason, comment, hired_*; the others are cleared).
+    `only_if_unanswered`: the write happens only while no status is stored (the 30-day closure
+    never overwrites a real answer); answers False when it did not happen."""
     source = view.match or view.interaction
     if source is None:
         raise ValueError("an outcome is recorded on an existing match or interaction")
     bassin = getattr(source, "bassin", "")
-    _update_interaction(
+    given = details or {}
+    sets = {"status": status, "status_at": now}
+    sets.update({name: given.get(name) for name in OUTCOME_DETAILS})
+    event = {"status": status, "at": now}
+    if given.get("reason"):
+        event["reason"] = given["reason"]
+    return _update_interaction(
         view.offer_id,
         view.candidate_id,
         source.employer_id,
         bassin,
-        {"status": status, "status_at": now},
+        sets,
         awaiting=False,
-        append_history={"status": status, "at": now},
+        append_history=event,
+        condition="attribute_not_exists(#status) OR #status = :nothing" if only_if_unanswered else None,
     )
+
+
+def mark_candidate_reminded(pair: MatchPair, now: str) -> bool:
+    """Claims the candidate's one reminder: False when already sent or answered meanwhile."""
+    answer = db.conditional(
+        data_table().update_item,
+        Key=keys.interaction(pair.offer_id, pair.candidate_id),
+        UpdateExpression="SET candidate_reminded_at = :now",
+        ConditionExpression=(
+            "attribute_exists(PK) AND attribute_not_exists(candidate_reminded_at) "
+            "AND (attribute_not_exists(#status) OR #status = :nothing)"
+        ),
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":now": now, ":nothing": None},
+    )
+    return answer is not None
 
 
 def awaiting_since(day: str) -> list[InteractionRecord]:

@@ -129,6 +129,10 @@ class CandidateUpdate(UpdateBody):
     consent_contact: StrictBool | None = None
     visible: StrictBool | None = Field(default=None, description="Visible des employeurs (false : en pause)")
     digest_opt_out: StrictBool | None = Field(default=None, description="Ne plus recevoir les récapitulatifs")
+    sms_opt_in: StrictBool | None = Field(
+        default=None,
+        description="Recevoir des SMS (nouvelles offres, au plus un par jour) : un mobile est requis",
+    )
 
 
 class InterestRequest(Body):
@@ -157,6 +161,7 @@ class CandidateView(BaseModel):
     consent_terms_at: str
     visible: bool
     digest_opt_out: bool
+    sms_opt_in: bool = False
     version: int
     created_at: str
     updated_at: str
@@ -180,6 +185,15 @@ class OfferSummary(BaseModel):
     expires_at: date
 
 
+class EmployerAnswer(BaseModel):
+    """What the employer answered, as the candidate reads it (never the employer's comment)."""
+
+    status: str
+    label: str = Field(description="La suite donnée, en français")
+    reason_label: str | None = Field(default=None, description="Pourquoi, en mots bienveillants")
+    at: str
+
+
 class MatchForCandidate(BaseModel):
     """One of the candidate's matched offers."""
 
@@ -189,6 +203,14 @@ class MatchForCandidate(BaseModel):
     reasons: list[str]
     interest: str | None
     status: str | None
+    answer: EmployerAnswer | None = None
+    reminder_from: str | None = Field(
+        default=None, description="Sans réponse : jour à partir duquel relancer l'employeur (une fois)"
+    )
+    reminded_at: str | None = Field(default=None, description="Quand j'ai relancé l'employeur")
+    employer_responsiveness: str | None = Field(
+        default=None, description="Le taux de réponse de l'employeur, en une phrase"
+    )
 
 
 class ExportedMatch(BaseModel):

@@ -40,6 +40,7 @@ class CandidateRecord(BaseModel):
     consent_terms_at: str
     visible: bool = True
     digest_opt_out: bool = False
+    sms_opt_in: bool = False  # SMS only with this opt-in and a French mobile number
     version: int = 1
     created_at: str
     updated_at: str

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, StrictBool
 
 from chalicelib.domain.siret import normalize_siret
-from chalicelib.schemas.bases import Body, UpdateBody
+from chalicelib.schemas.bases import Body, Query, UpdateBody
 from chalicelib.schemas.fields import CodeInsee, Email, Phone, SingleLine
 from chalicelib.schemas.referentials import BassinView
 
@@ -59,3 +59,26 @@ class EmployerView(BaseModel):
     version: int
     created_at: str
     updated_at: str
+
+
+class UnansweredQuery(Query):
+    unanswered_days: int = Field(
+        default=30, ge=0, le=365, description="Plus ancienne marque d'intérêt sans réponse, en jours"
+    )
+
+
+class EmployerResponsivenessView(BaseModel):
+    """What staff read of an employer's answers (daily figures, over 90 days)."""
+
+    employer_id: str
+    company_name: str
+    contact_name: str
+    email: str
+    phone: str | None
+    interests: int = Field(description="Personnes intéressées sur 90 jours")
+    answered: int = Field(description="Parmi elles, celles à qui l'employeur a donné une suite")
+    answer_rate: float | None
+    unanswered_days: int = Field(description="Attente de la plus ancienne personne sans réponse, en jours")
+    last_answer_at: str | None
+    paused_at: str | None = Field(description="Depuis quand ses offres ne sont plus proposées")
+    computed_at: str

@@ -33,6 +33,7 @@ class MatchRecord(BaseModel):
 class OutcomeEvent(BaseModel):
     status: Outcome
     at: str
+    reason: str | None = None
 
 
 class InteractionRecord(BaseModel):
@@ -46,6 +47,14 @@ class InteractionRecord(BaseModel):
     status_at: str | None = None
     history: list[OutcomeEvent] = Field(default_factory=list)
     reminded_at: str | None = None
+    # The employer's answer details: `reason`/`comment` for not_retained (the comment is never
+    # shown to the candidate), `hired_*` for hired. Rewritten with every status.
+    reason: str | None = None
+    comment: str | None = None
+    hired_contract_type: str | None = None
+    hired_start_date: str | None = None
+    # The candidate's own reminder (once per interest, domain/responsiveness.py).
+    candidate_reminded_at: str | None = None
 
 
 class MatchPair(BaseModel):

@@ -17,6 +17,7 @@ from chalicelib.schemas.fields import (
     Cursor,
     Description,
     IsoDate,
+    NoMarkup,
     SingleLine,
     WholeNumber,
     competences_outside,
@@ -28,6 +29,8 @@ from chalicelib.schemas.referentials import BassinView
 DEFAULT_LIFETIME_DAYS = 60
 MAX_RADIUS_KM = 200
 OutcomeStatus = Literal["contacted", "interview", "hired", "not_retained"]
+OutcomeReason = Literal["profil_inadapte", "poste_pourvu", "injoignable", "candidat_indisponible", "autre"]
+OutcomeComment = NoMarkup(1, 500, "Commentaire privé (500 caractères au plus)")
 
 Title = SingleLine(3, 120, "Intitulé du poste")
 OfferCompetences = Competences(1, 20, "Codes OGR des compétences attendues")
@@ -113,7 +116,51 @@ class OfferListQuery(Query):
 
 
 class OutcomeRequest(Body):
+    """`reason` (and `comment`) with `not_retained` only; `contract_type`, `start_date` with `hired` only."""
+
     status: OutcomeStatus
+    reason: OutcomeReason | None = Field(
+        default=None, validate_default=True, description="Obligatoire pour « non retenu(e) »"
+    )
+    comment: OutcomeComment | None = Field(
+        default=None, validate_default=True, description="Note privée : jamais montrée à la personne"
+    )
+    contract_type: ContractType | None = Field(
+        default=None, validate_default=True, description="Pour « embauché(e) » : le contrat signé"
+    )
+    start_date: IsoDate | None = Field(
+        default=None, validate_default=True, description="Pour « embauché(e) » : le premier jour"
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_for_not_retained(cls, value: str | None, info: ValidationInfo) -> str | None:
+        status = info.data.get("status")
+        if status == "not_retained" and value is None:
+            raise ValueError("Indiquez la raison pour laquelle la candidature n'est pas retenue.")
+        if status is not None and status != "not_retained" and value is not None:
+            raise ValueError("Une raison ne s'indique que pour une candidature non retenue.")
+        return value
+
+    @field_validator("comment")
+    @classmethod
+    def _comment_for_not_retained(cls, value: str | None, info: ValidationInfo) -> str | None:
+        status = info.data.get("status")
+        if status is not None and status != "not_retained" and value is not None:
+            raise ValueError("Un commentaire ne s'indique que pour une candidature non retenue.")
+        return value
+
+    @field_validator("contract_type", "start_date")
+    @classmethod
+    def _hire_details(cls, value, info: ValidationInfo):
+        status = info.data.get("status")
+        if status is not None and status != "hired" and value is not None:
+            raise ValueError("Le contrat et la date de début ne s'indiquent que pour une embauche.")
+        if info.field_name == "start_date" and value is not None:
+            today = today_of(info)
+            if not add_years(today, -1) <= value <= add_years(today, 1):
+                raise ValueError("La date de début doit être comprise entre il y a un an et dans un an.")
+        return value
 
 
 # --- responses --------------------------------------------------------------------------
@@ -171,6 +218,10 @@ class OwnOfferPage(BaseModel):
     answer_rate: float | None = Field(
         description="Sur toutes mes offres : part des candidats intéressés à qui j'ai donné une suite (0–1)"
     )
+    paused_at: str | None = Field(
+        default=None,
+        description="Mes offres ne sont plus proposées aux nouveaux candidats depuis ce moment (sans réponse)",
+    )
     next: str | None = None
 
 
@@ -193,5 +244,9 @@ class MatchForEmployer(BaseModel):
     reasons: list[str]
     interested: bool | None
     status: str | None
+    reason: str | None = Field(default=None, description="Raison de « non retenu(e) »")
+    comment: str | None = Field(default=None, description="Note privée de l'employeur")
+    hired_contract_type: str | None = Field(default=None, description="Contrat de l'embauche")
+    hired_start_date: str | None = Field(default=None, description="Premier jour de l'embauche")
     email: str | None = None
     phone: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.domain.calendar import utc_timestamp
+from chalicelib.domain.phones import french_mobile
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.observability import logger, metrics
@@ -70,6 +71,9 @@ def get_profile(candidate_id: str, now: datetime | None = None) -> CandidateView
     return profile_view(record)
 
 
+NO_MOBILE = "Pour recevoir des SMS, indiquez un numéro de mobile français (06 ou 07)."
+
+
 def update_profile(
     candidate_id: str, update: CandidateUpdate, version: int, now: datetime | None = None
 ) -> CandidateView:
@@ -85,6 +89,10 @@ def update_profile(
     stamp = utc_timestamp(now)
     data.update(version=version + 1, updated_at=stamp, last_active_at=stamp)
     updated = CandidateRecord.model_validate(data)
+    if updated.sms_opt_in and french_mobile(updated.phone) is None:
+        if "sms_opt_in" in changes:
+            raise ValidationFailed(NO_MOBILE, {"phone": NO_MOBILE})
+        updated = updated.model_copy(update={"sms_opt_in": False})  # the mobile went: so do the SMS
     try:
         check_competences(updated.competences, updated.metier_codes)
     except ValueError as exc:

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
+from chalicelib import emails
+from chalicelib.config import get_settings
 from chalicelib.domain.calendar import paris_today, utc_timestamp
-from chalicelib.errors import NotFound
+from chalicelib.domain.responsiveness import (
+    REMINDER_AFTER_DAYS,
+    STATUS_FOR_CANDIDATE,
+    rate_sentence,
+    reason_label,
+    reminder_due_at,
+    reminder_refusal,
+)
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.gateways.mailer import send_email
 from chalicelib.observability import logger, metrics
-from chalicelib.repositories import matches, offers
-from chalicelib.schemas.candidates import MatchForCandidate, OfferSummary
-from chalicelib.schemas.matches_store import MatchPair
+from chalicelib.repositories import employers, matches, offers
+from chalicelib.repositories import responsiveness as responsiveness_repo
+from chalicelib.schemas.candidates import EmployerAnswer, MatchForCandidate, OfferSummary
+from chalicelib.schemas.matches_store import InteractionRecord, MatchPair
 from chalicelib.schemas.offers_store import OfferRecord
+from chalicelib.schemas.responsiveness_store import ResponsivenessRecord
 from chalicelib.services import labels
 
 MAX_SHOWN = 30
@@ -32,8 +45,24 @@ def is_shown(offer: OfferRecord | None, today: date) -> bool:
     return offer is not None and offer.is_open and offer.expires_at >= today
 
 
-def _view(pair: MatchPair, offer: OfferRecord) -> MatchForCandidate:
+def answer_of(pair: MatchPair) -> EmployerAnswer | None:
+    """The employer's answer as the candidate reads it: a label, a kind reason, the date."""
+    act = pair.interaction
+    # Only an answer to the person's interest (not a proposal the employer set aside unasked).
+    if act is None or act.status is None or act.status_at is None or act.interest != "interested":
+        return None
+    return EmployerAnswer(
+        status=act.status,
+        label=STATUS_FOR_CANDIDATE.get(act.status, act.status),
+        reason_label=reason_label(act.reason) if act.status == "not_retained" else None,
+        at=act.status_at,
+    )
+
+
+def _view(pair: MatchPair, offer: OfferRecord, rate_sentence: str | None = None) -> MatchForCandidate:
     assert pair.match is not None
+    act = pair.interaction
+    waiting = act is not None and act.interest == "interested" and act.status is None and act.interest_at
     return MatchForCandidate(
         offer=offer_summary(offer),
         score=pair.match.score,
@@ -41,6 +70,10 @@ def _view(pair: MatchPair, offer: OfferRecord) -> MatchForCandidate:
         reasons=pair.match.reasons,
         interest=pair.interest,
         status=pair.status,
+        answer=answer_of(pair),
+        reminder_from=reminder_due_at(act.interest_at) if waiting and act and act.interest_at else None,
+        reminded_at=act.candidate_reminded_at if act else None,
+        employer_responsiveness=rate_sentence,
     )
 
 
@@ -50,8 +83,25 @@ def list_matches(candidate_id: str, today: date | None = None) -> list[MatchForC
     proposed = [p for p in matches.for_candidate(candidate_id) if p.match is not None]
     found = offers.get_many(p.offer_id for p in proposed)
     shown = [(p, found[p.offer_id]) for p in proposed if is_shown(found.get(p.offer_id), today)]
+    figures = responsiveness_repo.get_many({offer.employer_id for _, offer in shown})
+    # A paused employer's offers stay with the candidates who had them before the pause.
+    shown = [(p, o) for p, o in shown if _still_proposed(p, figures.get(o.employer_id))]
     shown.sort(key=lambda pair: (-pair[0].score, pair[1].start_date, pair[0].offer_id))
-    return [_view(pair, offer) for pair, offer in shown[:MAX_SHOWN]]
+    return [
+        _view(pair, offer, _sentence(figures.get(offer.employer_id))) for pair, offer in shown[:MAX_SHOWN]
+    ]
+
+
+def _still_proposed(pair: MatchPair, figures: ResponsivenessRecord | None) -> bool:
+    if figures is None or not figures.paused_at:
+        return True
+    if pair.interaction is not None and pair.interaction.interest is not None:
+        return True
+    return pair.match is not None and pair.match.computed_at < figures.paused_at
+
+
+def _sentence(figures: ResponsivenessRecord | None) -> str | None:
+    return rate_sentence(figures.rate, figures.interests) if figures else None
 
 
 def set_interest(
@@ -73,3 +123,39 @@ def set_interest(
     updated = matches.get(offer_id, candidate_id)
     assert updated is not None
     return _view(updated, offer)
+
+
+def send_reminder(candidate_id: str, offer_id: str, now: datetime | None = None) -> None:
+    """The candidate's one reminder to the employer (domain/responsiveness.py): 404 for a pair that
+    is not theirs, 409 with the reason when too early, twice or after an answer."""
+    if not _OFFER_ID.match(offer_id):
+        raise NotFound(NO_MATCH)
+    pair = matches.get(offer_id, candidate_id)
+    offer = offers.get(offer_id) if pair is not None else None
+    if pair is None or offer is None:
+        raise NotFound(NO_MATCH)
+    act = pair.interaction or InteractionRecord(offer_id=offer_id, candidate_id=candidate_id, employer_id="")
+    moment = now or datetime.now(UTC)
+    refusal = reminder_refusal(act.interest, act.interest_at, act.status, act.candidate_reminded_at, moment)
+    if refusal is None and not offer.is_open:
+        refusal = "Cette offre est clôturée : la relance n'est plus possible."
+    if refusal is not None:
+        raise Conflict(refusal)
+    if not matches.mark_candidate_reminded(pair, utc_timestamp(moment)):
+        raise Conflict("La relance a déjà été envoyée, ou l'employeur vient de répondre.")
+    employer = employers.get(offer.employer_id)
+    if employer is not None:
+        subject, text, html = emails.plain(
+            "Passerelle : une personne vous relance",
+            [
+                "Bonjour,",
+                f"Une personne formée s'est dite intéressée par votre offre « {offer.title} » il y a plus "
+                f"de {REMINDER_AFTER_DAYS} jours et attend votre réponse. Ses coordonnées sont dans votre "
+                "espace : merci d'indiquer la suite que vous donnez (contact, entretien, embauche ou "
+                "non retenue, avec sa raison).",
+            ],
+            ("Voir les candidats", f"{get_settings().site_url}/employeur/espace.html"),
+        )
+        send_email(employer.email, subject, text, html)
+    metrics.add_metric(name="CandidateReminder", unit="Count", value=1)
+    logger.info("candidate reminder sent", extra={"offer_id": offer_id, "candidate_id": candidate_id})

@@ -8,7 +8,7 @@ from chalicelib.domain.calendar import paris_today, utc_timestamp
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.observability import logger, metrics
-from chalicelib.repositories import auth, employers, offers
+from chalicelib.repositories import auth, employers, offers, responsiveness
 from chalicelib.repositories.errors import StaleVersion
 from chalicelib.schemas.employers import EmployerUpdate, EmployerView
 from chalicelib.schemas.employers_store import EmployerRecord
@@ -62,7 +62,12 @@ def own_offers(employer_id: str, today: date | None = None) -> OwnOfferPage:
     today = today or paris_today()
     records = sorted(offers.list_by_employer(employer_id), key=lambda r: r.created_at, reverse=True)
     items = owner_views(employer_id, records, today)
-    return OwnOfferPage(items=items, answer_rate=offer_matches.answer_rate(i.counts for i in items))
+    figures = responsiveness.get(employer_id)
+    return OwnOfferPage(
+        items=items,
+        answer_rate=offer_matches.answer_rate(i.counts for i in items),
+        paused_at=figures.paused_at if figures else None,
+    )
 
 
 def erase(employer_id: str) -> None:

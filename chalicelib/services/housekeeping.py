@@ -115,7 +115,8 @@ def unanswered_interests(today: date) -> dict[str, int]:
             view = matches_repo.get(act.offer_id, act.candidate_id)
             if view is None or (view.interaction and view.interaction.status):
                 continue
-            matches_repo.set_outcome(view, "sans_reponse", stamp)
+            if not matches_repo.set_outcome(view, "sans_reponse", stamp, only_if_unanswered=True):
+                continue  # the employer answered meanwhile: a real answer is never overwritten
             closed += 1
             candidate = candidates_repo.get(act.candidate_id)
             offer = offers_repo.get(act.offer_id)
@@ -157,7 +158,9 @@ def unanswered_interests(today: date) -> dict[str, int]:
 
 def run_daily(today: date) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for job in (inactive_candidates, expiring_offers, unanswered_interests):
+    from chalicelib.services.employer_responsiveness import refresh_all
+
+    for job in (inactive_candidates, expiring_offers, unanswered_interests, refresh_all):
         counts.update(job(today))
     logger.info("daily housekeeping done", extra=counts)
     return counts

@@ -9,19 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from chalicelib.domain.calendar import utc_timestamp
 from chalicelib.domain.referentials import get_referentials
-from chalicelib.errors import NotFound
+from chalicelib.domain.responsiveness import NEED_INTEREST
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import candidates, matches
 from chalicelib.schemas.candidates_store import CandidateRecord
 from chalicelib.schemas.matches_store import OUTCOMES_EMPLOYER, MatchPair
 from chalicelib.schemas.offers import CompetenceLabel, MatchCounts, MatchForEmployer, TrainingSummary
 from chalicelib.schemas.offers_store import OfferRecord
+from chalicelib.services import employer_responsiveness
 from chalicelib.services.submit_offer import owned_offer
 
 NOT_MATCHED = "Ce candidat ne fait pas partie des correspondances de cette offre."
+NOT_INTERESTED = (
+    "Cette personne ne s'est pas déclarée intéressée par votre offre : un contact, un entretien "
+    "ou une embauche ne s'enregistrent qu'après son accord."
+)
 Pair = tuple[MatchPair, CandidateRecord]
 
 
@@ -87,8 +94,17 @@ def candidate_out(view: MatchPair, candidate: CandidateRecord, offer: OfferRecor
         reasons=list(view.match.reasons) if view.match else [],
         interested=interested,
         status=view.status,
+        **_answer_details(view),
         **contact,
     )
+
+
+def _answer_details(view: MatchPair) -> dict[str, Any]:
+    act = view.interaction
+    if act is None:
+        return {}
+    names = ("reason", "comment", "hired_contract_type", "hired_start_date")
+    return {name: getattr(act, name) for name in names if getattr(act, name) is not None}
 
 
 def list_for_owner(employer_id: str, offer_id: str) -> list[MatchForEmployer]:
@@ -97,17 +113,31 @@ def list_for_owner(employer_id: str, offer_id: str) -> list[MatchForEmployer]:
 
 
 def record_outcome(
-    employer_id: str, offer_id: str, candidate_id: str, status: str, now: datetime | None = None
+    employer_id: str,
+    offer_id: str,
+    candidate_id: str,
+    status: str,
+    now: datetime | None = None,
+    details: dict[str, Any] | None = None,
 ) -> MatchForEmployer:
-    """Sets the employer's status (dated, appended to the history) for a candidate it can see."""
+    """Sets the employer's status (dated, appended to the history) for a candidate it can see.
+    `details`: reason and comment (not_retained), contract type and start date (hired)."""
     offer = owned_offer(employer_id, offer_id)
     view = matches.get(offer.id, candidate_id) if len(candidate_id) <= 64 else None
     candidate = candidates.get(candidate_id) if view is not None and _concerns_employer(view) else None
     if view is None or not _may_be_shown(candidate):
         raise NotFound(NOT_MATCHED)
     assert candidate is not None
+    if status in NEED_INTEREST and view.interest != "interested":
+        raise Conflict(NOT_INTERESTED, fields={"status": NOT_INTERESTED})
     stamp = utc_timestamp(now)
-    matches.set_outcome(view, status, stamp)
+    given = dict(details or {})
+    if given.get("start_date") is not None:
+        given["hired_start_date"] = str(given.pop("start_date"))
+    if given.get("contract_type") is not None:
+        given["hired_contract_type"] = given.pop("contract_type")
+    matches.set_outcome(view, status, stamp, given)
+    employer_responsiveness.resume_on_answer(employer_id, now)
     metrics.add_metric(name="OutcomeRecorded", unit="Count", value=1)
     logger.info(
         "outcome recorded", extra={"offer_id": offer.id, "candidate_id": candidate_id, "status": status}

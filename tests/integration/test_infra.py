@@ -38,6 +38,7 @@ EXPECTED_ENV_KEYS = {
     "PASSERELLE_STAFF_EMAILS_PARAM",
     "PASSERELLE_SENDER",
     "PASSERELLE_STAGE",
+    "PASSERELLE_SMS_SENDER_ID",
 }
 
 
@@ -82,6 +83,14 @@ def test_provision_returns_the_app_environment(app_env: dict[str, str]) -> None:
     assert app_env["PASSERELLE_SIGNING_SECRET"] == "passerelle/local/signing-key"
     assert app_env["PASSERELLE_STAFF_EMAILS_PARAM"] == "/passerelle/local/staff-emails"
     assert app_env["PASSERELLE_SENDER"] == "ne-pas-repondre@passerelle.grandest.example"
+    assert app_env["PASSERELLE_SMS_SENDER_ID"] == "Passerelle"
+
+
+def test_sms_settings_come_from_the_stack_parameters(app_env, aws) -> None:
+    attributes = aws("sns").get_sms_attributes()["attributes"]
+    assert attributes["DefaultSenderID"] == "Passerelle"
+    assert attributes["MonthlySpendLimit"] == "50"
+    assert attributes["DefaultSMSType"] == "Transactional"
 
 
 def test_data_table_has_the_single_table_keys_and_three_indexes(app_env, aws) -> None:

@@ -112,7 +112,9 @@ def test_every_staff_route_refuses_anonymous_candidates_and_employers(client):
     candidate = session_for(client, "cand-" + uuid.uuid4().hex, "candidate")
     employer = session_for(client, "emp-" + uuid.uuid4().hex, "employer")
     for spec in staff_routes:
-        path = "/api" + spec.path.replace("{run_id}", "x").replace("{export_id}", "x")
+        path = "/api" + spec.path.replace("{run_id}", "x").replace("{export_id}", "x").replace(
+            "{employer_id}", "x"
+        )
         body = {"kind": "offers", "format": "csv"} if spec.method == "POST" else None
         assert call(client, spec.method, path, body).status == 401, spec.path
         for cookie in (candidate, employer):

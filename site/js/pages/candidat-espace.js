@@ -5,6 +5,7 @@
 import { apiDelete, apiGet, apiPatch, apiPost, CURSOR_PARAM, errorMessage, fieldErrors, listItems } from '../api.js';
 import { clearErrors, h, setStatus, showErrors, showPanel, whileBusy } from '../forms.js';
 import { formatDate, formatPhone } from '../format.js';
+import { answerBlock } from '../answers.js';
 import { offerCard } from '../offers.js';
 
 const status = document.getElementById('status');
@@ -64,6 +65,7 @@ function fillPreferences(candidate) {
   form.elements.available_from.value = candidate.available_from;
   form.elements.consent_contact.checked = Boolean(candidate.consent_contact);
   form.elements.digest.checked = !candidate.digest_opt_out;
+  form.elements.sms_opt_in.checked = Boolean(candidate.sms_opt_in);
 }
 
 async function loadProfile() {
@@ -95,6 +97,7 @@ async function savePreferences(event) {
     available_from: form.elements.available_from.value,
     consent_contact: form.elements.consent_contact.checked,
     digest_opt_out: !form.elements.digest.checked,
+    sms_opt_in: form.elements.sms_opt_in.checked,
   };
   const errors = {};
   if (!Number.isInteger(km) || km < 0 || km > 200) {
@@ -123,7 +126,13 @@ async function savePreferences(event) {
   } else if (result.status === 401) {
     showSignedOut();
   } else {
-    showErrors(form, summary, { message: errorMessage(result), fields: fieldErrors(result) });
+    const fields = fieldErrors(result);
+    if (fields.phone && !form.querySelector('[data-field=phone]')) {
+      // The SMS need a mobile number: the message goes next to the switch that asked for them.
+      fields.sms_opt_in = fields.phone;
+      delete fields.phone;
+    }
+    showErrors(form, summary, { message: errorMessage(result), fields });
   }
 }
 
@@ -171,6 +180,11 @@ function matchItem(match) {
     if (result.status >= 200 && result.status < 300) {
       showChoice(interested);
       decision.textContent = decisionText(interested ? 'interested' : 'not_interested');
+      if (result.body && result.body.offer) {
+        const updated = answerBlock(result.body, { onSignedOut: showSignedOut });
+        answers.replaceWith(updated);
+        answers = updated;
+      }
     } else {
       decision.textContent = errorMessage(result);
     }
@@ -178,7 +192,8 @@ function matchItem(match) {
   }
   yes.addEventListener('click', () => answer(true));
   no.addEventListener('click', () => answer(false));
-  card.append(h('div', { class: 'actions' }, yes, no), decision);
+  let answers = answerBlock(match, { onSignedOut: showSignedOut });
+  card.append(h('div', { class: 'actions' }, yes, no), decision, answers);
   return h('li', {}, card);
 }
 

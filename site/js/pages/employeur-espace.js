@@ -6,15 +6,9 @@
 import { apiDelete, apiGet, apiPatch, apiPost, CURSOR_PARAM, errorMessage, listItems } from '../api.js';
 import { h, setStatus, showPanel, whileBusy } from '../forms.js';
 import { contractLabel, formatDate, formatPhone, plural } from '../format.js';
+import { outcomeForm } from '../outcome.js';
 import { showAccessProblem, takeFlag } from './employeur-common.js';
 
-const OUTCOMES = [
-  ['contacted', 'Contacté(e)'],
-  ['interview', 'Entretien'],
-  ['hired', 'Embauché(e)'],
-  ['not_retained', 'Non retenu(e)'],
-];
-const OUTCOME_LABELS = Object.fromEntries(OUTCOMES);
 const FLAGS = {
   publiee: 'Votre offre est publiée. Les candidats qui lui correspondent vous seront proposés d’ici quelques minutes.',
   modifiee: 'Les modifications de votre offre sont enregistrées.',
@@ -116,6 +110,13 @@ function renderAnswerRate(body) {
   answerRate.textContent = rate === null
     ? ''
     : `Taux de réponse : vous avez donné une suite à ${rate} des candidats qui se sont déclarés intéressés par vos offres.`;
+  const paused = body && !Array.isArray(body) ? body.paused_at : null;
+  if (paused) {
+    answerRate.hidden = false;
+    answerRate.classList.add('notice');
+    answerRate.dataset.kind = 'error';
+    answerRate.textContent = `Vos offres ne sont plus proposées aux nouveaux candidats depuis le ${formatDate(paused)} : des personnes intéressées attendent votre réponse depuis plus de 30 jours. Indiquez ci-dessous la suite donnée à chacune (contact, entretien, embauche ou non retenue) : vos offres seront de nouveau proposées dès votre première réponse. ${answerRate.textContent}`.trim();
+  }
 }
 
 function offerState(offer) {
@@ -294,53 +295,6 @@ function contactBlock(match) {
   return h('div', { class: 'contact' }, h('p', { text: 'Coordonnées :' }), h('ul', {}, items));
 }
 
-function outcomeForm(offer, match, name) {
-  const selectId = nextId('outcome');
-  const select = h('select', { id: selectId, name: 'status' },
-    h('option', { value: '', text: '— Choisir —' }),
-    ...OUTCOMES.map(([code, label]) => h('option', { value: code, text: label, selected: match.status === code })));
-  const message = h('p', { class: 'outcome-status', role: 'status' });
-  if (OUTCOME_LABELS[match.status]) {
-    message.textContent = `Suite enregistrée : ${OUTCOME_LABELS[match.status]}.`;
-  }
-  const button = h('button', { type: 'submit', class: 'secondary' }, 'Enregistrer',
-    h('span', { class: 'visually-hidden', text: ` la suite donnée à ${name}` }));
-  const form = h('form', { class: 'outcome', novalidate: true },
-    h('label', { for: selectId }, 'Suite donnée', h('span', { class: 'visually-hidden', text: ` à ${name}` })),
-    h('div', { class: 'outcome-row' }, select, button),
-    message);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (!select.value) {
-      message.dataset.kind = 'error';
-      message.textContent = 'Erreur : choisissez une suite dans la liste.';
-      select.focus();
-      return;
-    }
-    const chosen = select.value;
-    // Not whileBusy(): it would flatten the button's visually hidden part into visible text.
-    button.disabled = true;
-    button.setAttribute('aria-busy', 'true');
-    message.dataset.kind = 'info';
-    message.textContent = 'Enregistrement…';
-    const result = await apiPost(
-      `/api/offers/${encodeURIComponent(offer.id)}/matches/${encodeURIComponent(match.candidate_id)}`, { status: chosen });
-    button.disabled = false;
-    button.removeAttribute('aria-busy');
-    if (result.status >= 200 && result.status < 300) {
-      match.status = chosen;
-      message.dataset.kind = 'success';
-      message.textContent = `Suite enregistrée : ${OUTCOME_LABELS[chosen]}.`;
-    } else if (result.status === 401) {
-      showAccessProblem(401, space);
-    } else {
-      message.dataset.kind = 'error';
-      message.textContent = `Erreur : ${errorMessage(result)}`;
-    }
-  });
-  return form;
-}
-
 function candidateCard(offer, match) {
   const name = match.first_name || 'Candidat';
   const score = Number(match.score);
@@ -362,7 +316,9 @@ function candidateCard(offer, match) {
     reasons.length ? h('ul', {}, reasons) : null,
     competences.length ? h('p', {}, h('span', { class: 'hint-inline', text: 'Compétences : ' }), competences.join(', ')) : null,
     contactBlock(match),
-    match.candidate_id !== undefined ? outcomeForm(offer, match, name) : null);
+    match.candidate_id !== undefined
+      ? outcomeForm(offer, match, name, { onSignedOut: () => showAccessProblem(401, space) })
+      : null);
 }
 
 async function loadCandidates(offer, region, cursor = null) {
