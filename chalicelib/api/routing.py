@@ -8,7 +8,6 @@ cannot exist without a declared rule. How to add one: docs/layers.md.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from chalicelib.api.http import Reply
 from chalicelib.context import Principal, Role
 from chalicelib.errors import AppError, PayloadTooLarge, ValidationFailed
 from chalicelib.observability import logger
+from chalicelib.schemas import json_input
 from chalicelib.schemas.validation import to_validation_failed
 
 # What a route module needs, from one import.
@@ -100,7 +100,9 @@ def _parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge()
     try:
-        data = json.loads(raw.decode("utf-8")) if raw.strip() else None
+        data = json_input.loads(raw) if raw.strip() else None
+    except json_input.TooDeep as exc:
+        raise ValidationFailed(str(exc), {"body": str(exc)}) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise ValidationFailed(
             "Le corps de la requête n'est pas un JSON valide.",
