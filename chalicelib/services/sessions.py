@@ -16,6 +16,7 @@ from chalicelib.observability import logger, metrics
 COOKIE = "passerelle_session"
 TOKEN_TTL_S = 15 * 60
 SESSION_TTL_S = 7 * 24 * 3600
+STAFF_SESSION_TTL_S = 8 * 3600  # a working day: staff sessions open personal data of a whole region
 RATE_WINDOW_S = 15 * 60
 MAX_PER_ADDRESS = 5
 MAX_PER_CLIENT = 30
@@ -42,7 +43,18 @@ def principal_from_headers(headers: dict[str, str]) -> Principal | None:
     item = _repo().get_session(session_hash)
     if not item or int(item["expires_at"]) <= time.time() or item["role"] not in ROLES:
         return None  # expired, or a role this version does not know (a session of a newer release)
+    if item["role"] == Role.STAFF and item["owner_id"] not in current_staff_ids():
+        return None  # removed from the staff list since (the list is re-read every 5 minutes)
     return Principal(id=item["owner_id"], role=Role(item["role"]), session_key=session_hash)
+
+
+def staff_id(email: str) -> str:
+    """A staff member's owner id: derived from the address, since staff have no stored account."""
+    return "staff-" + keyed_hash(secrets.signing_key(), email)[:20]
+
+
+def current_staff_ids() -> frozenset[str]:
+    return frozenset(staff_id(email) for email in secrets.staff_emails())
 
 
 def issue_token(owner_id: str, role: str) -> str:
@@ -66,7 +78,7 @@ def _check_rate(kind: str, subject: str, limit: int) -> None:
 def lookup_account(email: str) -> tuple[str, str] | None:
     """(owner id, role) for an address: staff from configuration, others from the uniqueness item."""
     if email in secrets.staff_emails():
-        return "staff-" + keyed_hash(secrets.signing_key(), email)[:20], Role.STAFF
+        return staff_id(email), Role.STAFF
     from chalicelib.repositories import accounts
 
     return accounts.owner_of_email(email)
@@ -95,12 +107,11 @@ def open_session(token: str) -> tuple[Principal, str]:
         raise Unauthorized("Ce lien de connexion n'est plus valable (déjà utilisé ou expiré).")
     session_id = new_token()
     session_hash = keyed_hash(key, session_id)
-    _repo().put_session(session_hash, item["owner_id"], item["role"], int(time.time()) + SESSION_TTL_S)
+    lifetime = STAFF_SESSION_TTL_S if item["role"] == Role.STAFF else SESSION_TTL_S
+    _repo().put_session(session_hash, item["owner_id"], item["role"], int(time.time()) + lifetime)
     metrics.add_metric(name="SessionOpened", unit="Count", value=1)
     logger.info("session opened", extra={"owner_id": item["owner_id"], "role": item["role"]})
-    return Principal(item["owner_id"], Role(item["role"]), session_hash), session_cookie(
-        session_id, SESSION_TTL_S
-    )
+    return Principal(item["owner_id"], Role(item["role"]), session_hash), session_cookie(session_id, lifetime)
 
 
 def session_cookie(value: str, max_age: int) -> str:

@@ -13,6 +13,7 @@ from scripts.moto_mail import latest_token
 from tests.factories import candidate_payload, employer_payload, match_record, offer_payload
 
 STAFF_EMAIL = "agent@example.org"  # given to scripts/provision.py as the staff list by conftest.py
+COLLEAGUE_EMAIL = "collegue@example.org"  # a second staff member of that list
 
 
 # --- HTTP ----------------------------------------------------------------------------------------
@@ -51,10 +52,20 @@ def open_session(client, token: str) -> str:
 
 
 def session_for(client, owner_id: str, role: str) -> str:
-    """A real session of any account and role, from a token the services issue (no e-mail, no rate limit)."""
+    """A real session of any account and role, from a token the services issue (no e-mail, no rate limit).
+    Staff are whom the staff list names (every request re-checks it): a staff session is STAFF_EMAIL's."""
     from chalicelib.services import sessions
 
+    if role == "staff":
+        return staff_session(client)
     return open_session(client, sessions.issue_token(owner_id, role))
+
+
+def staff_session(client, email: str = STAFF_EMAIL) -> str:
+    """A session of the listed staff address `email`."""
+    from chalicelib.services import sessions
+
+    return open_session(client, sessions.issue_token(sessions.staff_id(email), "staff"))
 
 
 def sign_in(client, moto_endpoint: str, email: str) -> str:
