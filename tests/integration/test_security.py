@@ -1,0 +1,177 @@
+"""Findings of the outside review (issue 15), each with the test that failed before its fix.
+docs/security.md lists them with their mitigation."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import pytest
+
+from tests.integration.helpers import call
+
+
+# --- 6. deeply nested JSON -------------------------------------------------------------------------
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_deeply_nested_bodies_are_400_not_500(client, opening):
+    body = opening * 60_000 if opening == "[" else opening * 9_000
+    assert len(body) < 64 * 1024  # under the size limit: only the depth can refuse it
+    for path in ("/api/candidates", "/api/auth/magic-link", "/api/employers"):
+        answer = call(client, "POST", path, body)
+        assert answer.status == 400, (path, answer.status)
+        assert "imbriqué" in answer.body["error"]["fields"]["body"]
+
+
+def test_a_deeply_nested_cursor_is_400_naming_next(client):
+    cursor = base64.urlsafe_b64encode(b"[" * 30_000).decode().rstrip("=")
+    answer = call(client, "GET", "/api/offers?next=" + cursor)
+    assert answer.status == 400 and "next" in answer.body["error"]["fields"]
+
+
+def test_ordinary_nesting_and_brackets_in_strings_still_parse(client):
+    from chalicelib.schemas import json_input
+
+    assert json_input.loads(b'{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\""}') == {
+        "a": '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["'
+    }
+    assert json_input.nesting_depth(b'[[1], {"x": [2, "]]]]"]}]') == 3
+    with pytest.raises(json_input.TooDeep):
+        json_input.loads(b"[" * 33 + b"]" * 33)
+    assert json_input.loads(b"[" * 32 + b"]" * 32) is not None
+
+
+# --- 2. staff removed from the list --------------------------------------------------------------
+@pytest.fixture
+def staff_list(stack_env):
+    """Sets the staff list in SSM (as an operator would), and puts the suite's list back."""
+    from aws_lambda_powertools.utilities import parameters
+
+    from chalicelib import aws
+    from chalicelib.config import get_settings
+    from tests.integration.helpers import COLLEAGUE_EMAIL, STAFF_EMAIL
+
+    ssm, name = aws.client("ssm"), get_settings().staff_emails_param
+
+    def set_list(*emails: str) -> None:
+        ssm.put_parameter(Name=name, Type="StringList", Value=",".join(emails), Overwrite=True)
+        parameters.clear_caches()  # what 5 minutes do in production
+
+    yield set_list
+    set_list(STAFF_EMAIL, COLLEAGUE_EMAIL)
+
+
+def test_staff_removed_from_the_list_lose_access_at_once(client, staff_list):
+    from tests.integration.helpers import COLLEAGUE_EMAIL, STAFF_EMAIL, staff_session
+
+    staff_list(STAFF_EMAIL, COLLEAGUE_EMAIL, "partant@example.org")
+    cookie = staff_session(client, "partant@example.org")
+    assert call(client, "GET", "/api/staff/exports", cookie=cookie).status == 200
+    staff_list(STAFF_EMAIL, COLLEAGUE_EMAIL)
+    assert call(client, "GET", "/api/staff/exports", cookie=cookie).status == 401
+    assert call(client, "GET", "/api/auth/me", cookie=cookie).status == 401
+    # the others keep theirs
+    assert call(client, "GET", "/api/staff/exports", cookie=staff_session(client)).status == 200
+
+
+def test_staff_sessions_last_a_working_day(client):
+    from chalicelib.domain.identity import keyed_hash
+    from chalicelib.gateways import secrets
+    from chalicelib.repositories import auth
+    from chalicelib.services import sessions
+    from tests.integration.helpers import STAFF_EMAIL, cookie_of
+
+    token = sessions.issue_token(sessions.staff_id(STAFF_EMAIL), "staff")
+    answer = call(client, "POST", "/api/auth/session", {"token": token})
+    assert answer.status == 200 and "Max-Age=28800" in answer.headers["Set-Cookie"]
+    session = auth.get_session(keyed_hash(secrets.signing_key(), cookie_of(answer).split("=", 1)[1]))
+    assert int(session["expires_at"]) - time.time() <= 8 * 3600
+
+
+# --- 1. inactive accounts left half-erased ----------------------------------------------------------
+def _items_of(*needles: str) -> list[dict]:
+    from tests.integration.helpers import all_items
+
+    return [item for item in all_items() if any(n in str(item) for n in needles)]
+
+
+def _as_if_ttl_deleted(candidate_id: str) -> None:
+    from chalicelib.repositories import keys
+    from chalicelib.repositories.db import data_table
+
+    data_table().delete_item(Key=keys.candidate(candidate_id))
+
+
+def test_ttl_deleting_the_profile_first_leaves_nothing_after_the_next_daily_job(client, moto_endpoint):
+    from datetime import date
+
+    from chalicelib.repositories import candidates as candidates_repo
+    from chalicelib.repositories import markers
+    from chalicelib.services import housekeeping
+    from tests.integration.helpers import new_candidate, say_interest, seed_match, seed_offer
+
+    person = new_candidate(client, moto_endpoint)
+    offer = seed_offer()
+    seed_match(offer.id, person.id, offer.employer_id, 80)
+    say_interest(offer.id, person.id)
+    markers.claim(person.id, "expiry-warning#test", 3600)
+    profile = candidates_repo.get(person.id)
+    assert (
+        candidates_repo.purge_day(profile.last_active_at)
+        > candidates_repo.expiry_of(profile.last_active_at).date().isoformat()
+    )  # the TTL (and its purge) come after the job's own erasure
+    _as_if_ttl_deleted(person.id)
+    assert _items_of(person.id)  # the claim, the session, the match and the interaction are left
+
+    housekeeping.run_daily(date.fromisoformat(candidates_repo.purge_day(profile.last_active_at)))
+    assert _items_of(person.id, person.email) == []
+    # the address is free again
+    again = call(client, "POST", "/api/candidates", {**person.body})
+    assert again.status == 201
+
+
+def test_an_active_person_s_claim_is_only_postponed(client, moto_endpoint):
+    from datetime import date
+
+    from chalicelib.repositories import candidates as candidates_repo
+    from chalicelib.services import housekeeping
+    from tests.integration.helpers import new_candidate
+
+    person = new_candidate(client, moto_endpoint)
+    created = candidates_repo.get(person.id)
+    day = candidates_repo.purge_day(created.last_active_at)
+    later = created.model_copy(update={"last_active_at": f"{day}T08:00:00.000Z", "version": 2})
+    candidates_repo.save(later, 1)  # active again before the purge day
+    housekeeping.run_daily(date.fromisoformat(day))
+    assert candidates_repo.get(person.id) is not None
+    assert call(client, "GET", "/api/candidates/me", cookie=person.cookie).status == 200
+
+
+def test_delete_me_frees_the_address_even_when_the_profile_is_gone(client, moto_endpoint):
+    from tests.integration.helpers import new_candidate
+
+    person = new_candidate(client, moto_endpoint)
+    _as_if_ttl_deleted(person.id)
+    assert call(client, "DELETE", "/api/candidates/me", cookie=person.cookie).status == 204
+    assert _items_of(person.id, person.email) == []
+    assert call(client, "POST", "/api/candidates", {**person.body}).status == 201
+
+
+def test_an_employer_erasure_interrupted_while_freeing_the_address_is_finished_by_a_retry(
+    client, moto_endpoint, monkeypatch
+):
+    from chalicelib.repositories import accounts
+    from chalicelib.services import employer_account
+    from tests.integration.helpers import sign_up_employer
+
+    employer = sign_up_employer(client, moto_endpoint)
+    monkeypatch.setattr(accounts, "release_email", _fail)
+    with pytest.raises(RuntimeError):
+        employer_account.erase(employer.id)
+    monkeypatch.undo()
+    employer_account.erase(employer.id)  # the person tries again with the same session
+    assert accounts.owner_of_email(employer.email) is None
+    assert call(client, "POST", "/api/employers", {**employer.body}).status == 201
+
+
+def _fail(*_args, **_kwargs):
+    raise RuntimeError("simulated failure")
