@@ -21,7 +21,7 @@ from chalicelib.api import http
 from chalicelib.api.access import Access, Admits, Rule, admits, check
 from chalicelib.api.http import Reply
 from chalicelib.context import Principal, Role
-from chalicelib.errors import AppError, PayloadTooLarge, ValidationFailed
+from chalicelib.errors import AppError, Forbidden, PayloadTooLarge, ValidationFailed
 from chalicelib.observability import logger
 from chalicelib.schemas import json_input
 from chalicelib.schemas.validation import to_validation_failed
@@ -91,8 +91,11 @@ class Context:
 
     @property
     def client_ip(self) -> str:
+        """The client's address as CloudFront saw it (requests reach the API through it only)."""
+        from chalicelib.services import edge
+
         identity = (self.request.context or {}).get("identity") or {}
-        return str(identity.get("sourceIp") or "inconnu")
+        return edge.client_address(self.headers, identity.get("sourceIp"))
 
 
 def _parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
@@ -124,11 +127,22 @@ def _parse_query(request: Any, model: type[BaseModel]) -> BaseModel:
         raise to_validation_failed(exc) from exc
 
 
+DIRECT_ACCESS = "Accès direct refusé : l'API se consulte par l'adresse du site."
+
+
+def _check_edge(ctx: Context) -> None:
+    from chalicelib.services import edge
+
+    if not edge.from_cloudfront(ctx.headers):
+        raise Forbidden(DIRECT_ACCESS)
+
+
 def _serve(spec: RouteSpec, fn: Callable, params: dict[str, str]) -> Response:
     # The request from the middleware's context variable, never `bp.current_request` (shared by
     # threads: chalicelib/context.py).
     ctx = Context(request=context.current_request())
     try:
+        _check_edge(ctx)
         check(spec.access, ctx.principal if spec.access is not Access.PUBLIC else None)
         if spec.query is not None:
             ctx.query = _parse_query(ctx.request, spec.query)
