@@ -23,6 +23,11 @@ def email(normalized_email: str) -> dict[str, str]:
     return {"PK": f"EMAIL#{normalized_email}", "SK": "EMAIL"}
 
 
+def suppression(normalized_email: str) -> dict[str, str]:
+    """An address SES reported as bouncing or complaining: not written to again."""
+    return {"PK": f"EMAIL#{normalized_email}", "SK": "SUPPRESSED"}
+
+
 def offer(offer_id: str) -> dict[str, str]:
     return {"PK": f"OFFER#{offer_id}", "SK": "OFFER"}
 

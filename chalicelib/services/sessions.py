@@ -5,12 +5,11 @@ from __future__ import annotations
 import time
 from http.cookies import CookieError, SimpleCookie
 
-from chalicelib import emails
 from chalicelib.config import get_settings
 from chalicelib.context import Principal, Role
 from chalicelib.domain.identity import keyed_hash, new_token, normalize_email
 from chalicelib.errors import RateLimited, Unauthorized
-from chalicelib.gateways import mailer, secrets
+from chalicelib.gateways import outbox, secrets
 from chalicelib.observability import logger, metrics
 
 COOKIE = "passerelle_session"
@@ -18,9 +17,17 @@ TOKEN_TTL_S = 15 * 60
 SESSION_TTL_S = 7 * 24 * 3600
 STAFF_SESSION_TTL_S = 8 * 3600  # a working day: staff sessions open personal data of a whole region
 RATE_WINDOW_S = 15 * 60
+# Per (address, client): one client asking again and again for one address is refused (429).
 MAX_PER_ADDRESS = 5
-MAX_PER_CLIENT = 30
+# Per client: a whole training centre behind one NAT signs in through one address.
+MAX_PER_CLIENT = 200
+# Per address, whoever asks: beyond this the person still gets a link, one per slot and a little
+# later, so that nobody can lock someone out or fill their mailbox.
+MAX_PER_ADDRESS_ALL_CLIENTS = 5
+LOCKED_SLOT_S = 5 * 60
+LOCKED_DELAY_S = 60
 ROLES = frozenset(Role)
+SIGN_IN_TEMPLATE = "sign_in"  # resolved by the outbox worker into "magic_link" (or nothing)
 
 
 def _repo():
@@ -65,12 +72,14 @@ def issue_token(owner_id: str, role: str) -> str:
     return token
 
 
-def _check_rate(kind: str, subject: str, limit: int) -> None:
+def _hits(kind: str, subject: str, window_s: int = RATE_WINDOW_S) -> int:
     now = int(time.time())
-    window = str(now // RATE_WINDOW_S)
     subject_hash = keyed_hash(secrets.signing_key(), f"{kind}:{subject}")
-    hits = _repo().hit_rate_counter(kind, subject_hash, window, now + 2 * RATE_WINDOW_S)
-    if hits > limit:
+    return _repo().hit_rate_counter(kind, subject_hash, str(now // window_s), now + 2 * window_s)
+
+
+def _check_rate(kind: str, subject: str, limit: int) -> None:
+    if _hits(kind, subject) > limit:
         metrics.add_metric(name="SignInRateLimited", unit="Count", value=1)
         raise RateLimited("Trop de demandes de lien de connexion. Réessayez dans quelques minutes.")
 
@@ -85,18 +94,28 @@ def lookup_account(email: str) -> tuple[str, str] | None:
 
 
 def request_magic_link(raw_email: str, client_ip: str) -> None:
+    """Queues the request and returns: whether the address has an account is looked up by the
+    outbox worker (`sign_in_email`), so every address answers in the same time and the same way."""
     email = normalize_email(raw_email)
     _check_rate("client", client_ip, MAX_PER_CLIENT)
-    _check_rate("address", email, MAX_PER_ADDRESS)
+    _check_rate("pair", f"{email}|{client_ip}", MAX_PER_ADDRESS)
+    if _hits("address", email) <= MAX_PER_ADDRESS_ALL_CLIENTS:
+        outbox.enqueue("email", email, SIGN_IN_TEMPLATE, {})
+    elif _hits("address-slot", email, LOCKED_SLOT_S) == 1:
+        metrics.add_metric(name="SignInLinkDelayed", unit="Count", value=1)
+        outbox.enqueue("email", email, SIGN_IN_TEMPLATE, {}, delay_s=LOCKED_DELAY_S)
+
+
+def sign_in_email(email: str) -> dict | None:
+    """The worker's side: the values of the sign-in e-mail, None (nothing sent) for an unknown address."""
     account = lookup_account(email)
     if account is None:
         logger.info("magic link requested for unknown address")
-        return
+        return None
     owner_id, role = account
-    subject, text, html = emails.magic_link(issue_token(owner_id, role))
-    mailer.send_email(email, subject, text, html)
     metrics.add_metric(name="MagicLinkSent", unit="Count", value=1)
     logger.info("magic link sent", extra={"owner_id": owner_id, "role": role})
+    return {"token": issue_token(owner_id, role)}
 
 
 def open_session(token: str) -> tuple[Principal, str]:

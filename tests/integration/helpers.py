@@ -37,6 +37,7 @@ def call(
         all_headers["Cookie"] = cookie
     raw = b"" if body is None else (body if isinstance(body, bytes | str) else json.dumps(body))
     response = client.http.request(method, path, body=raw, headers=all_headers)
+    deliver_outbox()  # what the outbox queue's Lambda trigger does within a second in AWS
     return Answer(response.status_code, json.loads(response.body or b"null"), dict(response.headers))
 
 
@@ -163,6 +164,22 @@ def drain(queue_url: str) -> list[str]:
             bodies.append(message["Body"])
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
     return bodies
+
+
+def deliver_outbox() -> int:
+    """Hands each message of the outbox queue to the worker's handler (the Lambda's code), as the
+    SQS event source does; a message it fails stays on the queue. The number delivered."""
+    from chalicelib import aws
+    from chalicelib.config import get_settings
+    from chalicelib.jobs.outbox import handle_outbox_message
+
+    sqs, url, delivered = aws.client("sqs"), get_settings().outbox_queue_url, 0
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:
+            handle_outbox_message(message["Body"])
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            delivered += 1
+    return delivered
 
 
 def drain_matching_queue() -> list[dict]:

@@ -4,6 +4,7 @@ docs/security.md lists them with their mitigation."""
 from __future__ import annotations
 
 import base64
+import json
 import time
 
 import pytest
@@ -175,3 +176,100 @@ def test_an_employer_erasure_interrupted_while_freeing_the_address_is_finished_b
 
 def _fail(*_args, **_kwargs):
     raise RuntimeError("simulated failure")
+
+
+# --- 4. enumeration by timing and by sign-up ----------------------------------------------------------
+def test_a_known_and_an_unknown_address_answer_in_the_same_time(client, moto_endpoint, monkeypatch):
+    import statistics
+
+    from chalicelib.services import sessions
+    from scripts.moto_mail import messages_to
+    from tests.integration.helpers import deliver_outbox, new_candidate
+
+    monkeypatch.setattr(sessions, "MAX_PER_ADDRESS", 1000)  # the counters still run, for both
+    monkeypatch.setattr(sessions, "MAX_PER_CLIENT", 1000)
+    monkeypatch.setattr(sessions, "MAX_PER_ADDRESS_ALL_CLIENTS", 1000)
+    known = new_candidate(client, moto_endpoint).email
+    unknown = "personne-" + known
+    headers = {"Content-Type": "application/json"}
+
+    def timed(email: str) -> float:
+        body = json.dumps({"email": email})
+        start = time.perf_counter()
+        answer = client.http.request("POST", "/api/auth/magic-link", body=body, headers=headers)
+        elapsed = time.perf_counter() - start
+        assert answer.status_code == 202
+        return elapsed
+
+    before = len(messages_to(moto_endpoint, known))
+    for _ in range(3):  # warm both paths
+        timed(known), timed(unknown)
+    known_times, unknown_times = [], []
+    for _ in range(25):  # interleaved, so that a slow moment of the machine hits both
+        known_times.append(timed(known))
+        unknown_times.append(timed(unknown))
+    known_median, unknown_median = statistics.median(known_times), statistics.median(unknown_times)
+    print(f"median known {known_median * 1000:.1f} ms, unknown {unknown_median * 1000:.1f} ms")
+    assert abs(known_median - unknown_median) <= 0.2 * unknown_median
+    # the e-mails still leave, only to the known address
+    deliver_outbox()
+    assert len(messages_to(moto_endpoint, known)) == before + 28
+    assert messages_to(moto_endpoint, unknown) == []
+
+
+# --- 3. the API only through CloudFront; limits per (address, client) ------------------------------------
+def test_outside_local_a_request_without_cloudfront_s_origin_header_is_refused(client, monkeypatch):
+    from chalicelib.config import Settings, get_settings
+    from chalicelib.gateways import secrets
+    from chalicelib.services import edge
+
+    monkeypatch.setattr(
+        edge, "get_settings", lambda: Settings(**{**get_settings().model_dump(), "stage": "prod"})
+    )
+    direct = call(client, "GET", "/api/auth/me")
+    assert direct.status == 403 and "Accès direct refusé" in direct.body["error"]["message"]
+    assert call(client, "GET", "/api/auth/me", X_Passerelle_Origin="devine").status == 403
+    through_cloudfront = call(client, "GET", "/api/auth/me", X_Passerelle_Origin=secrets.origin_key())
+    assert through_cloudfront.status == 401  # reached the app: no session
+
+
+def test_the_client_is_the_viewer_address_cloudfront_gives():
+    from chalicelib.services.edge import client_address
+
+    assert client_address({"cloudfront-viewer-address": "198.51.100.10:46532"}, "10.0.0.1") == "198.51.100.10"
+    assert client_address({"cloudfront-viewer-address": "2001:db8::1:46532"}, "10.0.0.1") == "2001:db8::1"
+    assert client_address({}, "10.0.0.1") == "10.0.0.1"
+
+
+def _ask_link(client, email: str, viewer: str) -> int:
+    return call(
+        client, "POST", "/api/auth/magic-link", {"email": email}, CloudFront_Viewer_Address=viewer
+    ).status
+
+
+def test_a_training_centre_behind_one_address_is_not_locked_out(client):
+    centre = "203.0.113.7:40000"
+    statuses = [_ask_link(client, f"stagiaire-{n}@example.net", centre) for n in range(40)]
+    assert statuses == [202] * 40  # 30 per 15 minutes for everyone behind one NAT before
+
+
+def test_someone_hammering_an_address_neither_locks_its_owner_out_nor_floods_them(
+    client, moto_endpoint, monkeypatch
+):
+    from chalicelib.services import sessions
+    from scripts.moto_mail import messages_to
+    from tests.integration.helpers import deliver_outbox, new_candidate
+
+    monkeypatch.setattr(sessions, "LOCKED_DELAY_S", 1)
+    victim = new_candidate(client, moto_endpoint).email
+    before = len(messages_to(moto_endpoint, victim))
+    attacker = [_ask_link(client, victim, "198.51.100.66:5000") for _ in range(8)]
+    assert attacker == [202] * 5 + [429] * 3  # this client, this address: refused after 5
+    others = [_ask_link(client, victim, f"198.51.100.{n}:5000") for n in range(10, 16)]
+    assert others == [202] * 6  # others are not refused...
+    assert len(messages_to(moto_endpoint, victim)) == before + 5  # ...and the mailbox is not flooded
+    owner = _ask_link(client, victim, "192.0.2.1:443")
+    assert owner == 202
+    time.sleep(1.5)
+    deliver_outbox()
+    assert len(messages_to(moto_endpoint, victim)) == before + 6  # one more link, a minute later
