@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ValidationError
@@ -20,8 +21,9 @@ from chalicelib import context
 from chalicelib.api import http
 from chalicelib.api.access import Access, Admits, Rule, admits, check
 from chalicelib.api.http import Reply
+from chalicelib.config import get_settings
 from chalicelib.context import Principal, Role
-from chalicelib.errors import AppError, Forbidden, PayloadTooLarge, ValidationFailed
+from chalicelib.errors import AppError, Forbidden, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from chalicelib.observability import logger
 from chalicelib.schemas import json_input
 from chalicelib.schemas.validation import to_validation_failed
@@ -130,11 +132,31 @@ def _parse_query(request: Any, model: type[BaseModel]) -> BaseModel:
 DIRECT_ACCESS = "Accès direct refusé : l'API se consulte par l'adresse du site."
 
 
-def _check_edge(ctx: Context) -> None:
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+NOT_JSON = "Type de contenu non pris en charge : envoyez du JSON (application/json)."
+FOREIGN_ORIGIN = "Requête refusée : elle ne vient pas du site Passerelle."
+
+
+def _check_edge(ctx: Context, method: str) -> None:
+    """Only CloudFront reaches the API; a change comes as JSON from the site's own pages (CSRF:
+    a form of another site can send neither JSON nor our Origin). API clients send no Origin."""
     from chalicelib.services import edge
 
     if not edge.from_cloudfront(ctx.headers):
         raise Forbidden(DIRECT_ACCESS)
+    if method not in UNSAFE_METHODS:
+        return
+    content_type = (ctx.header("content-type") or "").split(";", 1)[0].strip().lower()
+    if content_type != "application/json" and (content_type or ctx.request.raw_body):
+        raise UnsupportedMediaType(NOT_JSON)
+    origin = ctx.header("origin")
+    if origin is not None and origin.rstrip("/") != site_origin():
+        raise Forbidden(FOREIGN_ORIGIN)
+
+
+def site_origin() -> str:
+    parts = urlsplit(get_settings().site_url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _serve(spec: RouteSpec, fn: Callable, params: dict[str, str]) -> Response:
@@ -142,7 +164,7 @@ def _serve(spec: RouteSpec, fn: Callable, params: dict[str, str]) -> Response:
     # threads: chalicelib/context.py).
     ctx = Context(request=context.current_request())
     try:
-        _check_edge(ctx)
+        _check_edge(ctx, spec.method)
         check(spec.access, ctx.principal if spec.access is not Access.PUBLIC else None)
         if spec.query is not None:
             ctx.query = _parse_query(ctx.request, spec.query)

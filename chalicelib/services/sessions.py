@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from http.cookies import CookieError, SimpleCookie
 
 from chalicelib.config import get_settings
 from chalicelib.context import Principal, Role
@@ -36,17 +35,30 @@ def _repo():
     return auth
 
 
+def cookie_name() -> str:
+    """`__Host-passerelle_session` over HTTPS: the browser then only accepts it Secure, for this
+    host only, on Path=/ (no subdomain can set or shadow it). Locally (http) the plain name."""
+    return f"__Host-{COOKIE}" if get_settings().cookie_secure else COOKIE
+
+
+def cookie_value(raw: str, name: str) -> str | None:
+    """The value of cookie `name` in a Cookie header, read pair by pair: a malformed cookie of
+    another site of the domain must not sign the person out (SimpleCookie gives up on it)."""
+    for pair in raw.split(";"):
+        key, sep, value = pair.strip().partition("=")
+        if sep and key.strip() == name:
+            return value.strip().strip('"')
+    return None
+
+
 def principal_from_headers(headers: dict[str, str]) -> Principal | None:
     raw = headers.get("cookie")
     if not raw:
         return None
-    try:
-        morsel = SimpleCookie(raw).get(COOKIE)
-    except CookieError:
+    value = cookie_value(raw, cookie_name())
+    if not value or len(value) > 128:
         return None
-    if morsel is None or not morsel.value or len(morsel.value) > 128:
-        return None
-    session_hash = keyed_hash(secrets.signing_key(), morsel.value)
+    session_hash = keyed_hash(secrets.signing_key(), value)
     item = _repo().get_session(session_hash)
     if not item or int(item["expires_at"]) <= time.time() or item["role"] not in ROLES:
         return None  # expired, or a role this version does not know (a session of a newer release)
@@ -134,7 +146,7 @@ def open_session(token: str) -> tuple[Principal, str]:
 
 
 def session_cookie(value: str, max_age: int) -> str:
-    parts = [f"{COOKIE}={value}", "Path=/", "HttpOnly", "SameSite=Lax", f"Max-Age={max_age}"]
+    parts = [f"{cookie_name()}={value}", "Path=/", "HttpOnly", "SameSite=Lax", f"Max-Age={max_age}"]
     if get_settings().cookie_secure:
         parts.append("Secure")
     return "; ".join(parts)

@@ -273,3 +273,75 @@ def test_someone_hammering_an_address_neither_locks_its_owner_out_nor_floods_the
     time.sleep(1.5)
     deliver_outbox()
     assert len(messages_to(moto_endpoint, victim)) == before + 6  # one more link, a minute later
+
+
+# --- 7. CSRF ---------------------------------------------------------------------------------------------
+def test_changes_accept_json_only(client, moto_endpoint):
+    from tests.integration.helpers import new_candidate
+
+    person = new_candidate(client, moto_endpoint)
+    for content_type in (
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ):
+        answer = call(
+            client,
+            "PATCH",
+            "/api/candidates/me",
+            '{"mobility_km": 0}',
+            person.cookie,
+            Content_Type=content_type,
+            If_Match="1",
+        )
+        assert answer.status == 415, (content_type, answer.status)
+        assert answer.body["error"]["code"] == "unsupported_media_type"
+    answer = call(client, "POST", "/api/auth/magic-link", "email=x%40example.net", Content_Type="text/plain")
+    assert answer.status == 415
+    # a body-less change (sign-out) and JSON with its charset still pass
+    assert call(client, "GET", "/api/candidates/me", cookie=person.cookie).body["mobility_km"] != 0
+    ok = call(
+        client,
+        "PATCH",
+        "/api/candidates/me",
+        {"mobility_km": 0},
+        person.cookie,
+        If_Match="1",
+        Content_Type="application/json; charset=utf-8",
+    )
+    assert ok.status == 200
+
+
+def test_a_change_from_another_site_is_refused_and_api_clients_without_origin_pass(client, moto_endpoint):
+    from chalicelib.config import get_settings
+    from tests.integration.helpers import new_candidate
+
+    person = new_candidate(client, moto_endpoint)
+    foreign = call(
+        client, "DELETE", "/api/candidates/me", cookie=person.cookie, Origin="https://evil.example"
+    )
+    assert foreign.status == 403 and "ne vient pas du site" in foreign.body["error"]["message"]
+    assert call(client, "GET", "/api/candidates/me", cookie=person.cookie).status == 200  # still there
+    own = call(
+        client, "POST", "/api/auth/magic-link", {"email": person.email}, Origin=get_settings().site_url
+    )
+    assert own.status == 202
+    assert call(client, "DELETE", "/api/candidates/me", cookie=person.cookie).status == 204  # no Origin
+
+
+def test_the_session_cookie_is_host_prefixed_outside_local(monkeypatch):
+    from chalicelib.config import Settings
+    from chalicelib.services import sessions
+
+    monkeypatch.setattr(sessions, "get_settings", lambda: Settings(stage="prod"))
+    cookie = sessions.session_cookie("x" * 43, 3600)
+    assert cookie.startswith("__Host-passerelle_session=") and "Secure" in cookie and "Path=/" in cookie
+    assert "Domain" not in cookie
+
+
+def test_a_malformed_neighbour_cookie_does_not_sign_the_person_out(client, moto_endpoint):
+    from tests.integration.helpers import new_candidate
+
+    person = new_candidate(client, moto_endpoint)
+    messy = f'tracker="a;b"c; {person.cookie}; bad\\cookie=1; other=[x]'
+    assert call(client, "GET", "/api/auth/me", cookie=messy).status == 200
