@@ -67,7 +67,7 @@ def get(offer_id: str, candidate_id: str) -> MatchPair | None:
 
 def _update_interaction(
     offer_id: str, candidate_id: str, employer_id: str, bassin: str, sets: dict, awaiting=None, **extra
-) -> None:
+) -> bool:
     """`awaiting`: a day (YYYY-MM-DD) puts the pair in the sparse "waiting for the employer" index
     (GSI3 AWAITING#<day>, read by the reminder job); False takes it out; None leaves it."""
     names = {f"#{k}": k for k in sets}
@@ -100,12 +100,17 @@ def _update_interaction(
         update += ", history = list_append(if_not_exists(history, :empty), :event)"
         values[":empty"] = []
         values[":event"] = [extra["append_history"]]
-    data_table().update_item(
-        Key=keys.interaction(offer_id, candidate_id),
-        UpdateExpression=update + update_remove,
-        ExpressionAttributeNames=names,
-        ExpressionAttributeValues=values,
-    )
+    request = {
+        "Key": keys.interaction(offer_id, candidate_id),
+        "UpdateExpression": update + update_remove,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+    }
+    if extra.get("unanswered_only"):  # only if nobody recorded an outcome since it was read
+        request["ConditionExpression"] = "attribute_not_exists(#status)"
+        return db.conditional(data_table().update_item, **request) is not None
+    data_table().update_item(**request)
+    return True
 
 
 def set_interest(view: MatchPair, interested: bool, now: str) -> None:
@@ -125,12 +130,13 @@ def set_interest(view: MatchPair, interested: bool, now: str) -> None:
     )
 
 
-def set_outcome(view: MatchPair, status: str, now: str) -> None:
+def set_outcome(view: MatchPair, status: str, now: str, unanswered_only: bool = False) -> bool:
+    """Records an outcome; with `unanswered_only`, only if none was recorded (False otherwise)."""
     source = view.match or view.interaction
     if source is None:
         raise ValueError("an outcome is recorded on an existing match or interaction")
     bassin = getattr(source, "bassin", "")
-    _update_interaction(
+    return _update_interaction(
         view.offer_id,
         view.candidate_id,
         source.employer_id,
@@ -138,6 +144,7 @@ def set_outcome(view: MatchPair, status: str, now: str) -> None:
         {"status": status, "status_at": now},
         awaiting=False,
         append_history={"status": status, "at": now},
+        unanswered_only=unanswered_only,
     )
 
 

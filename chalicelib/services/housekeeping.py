@@ -134,7 +134,8 @@ def unanswered_interests(today: date) -> dict[str, int]:
             view = matches_repo.get(act.offer_id, act.candidate_id)
             if view is None or (view.interaction and view.interaction.status):
                 continue
-            matches_repo.set_outcome(view, "sans_reponse", stamp)
+            if not matches_repo.set_outcome(view, "sans_reponse", stamp, unanswered_only=True):
+                continue  # the employer answered between the read and this write: the answer stays
             closed += 1
             candidate = candidates_repo.get(act.candidate_id)
             offer = offers_repo.get(act.offer_id)

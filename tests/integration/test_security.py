@@ -11,6 +11,8 @@ import pytest
 
 from tests.integration.helpers import call
 
+pytestmark = pytest.mark.usefixtures("empty_queues")
+
 
 # --- 6. deeply nested JSON -------------------------------------------------------------------------
 @pytest.mark.parametrize("opening", ["[", '{"a":'])
@@ -345,3 +347,63 @@ def test_a_malformed_neighbour_cookie_does_not_sign_the_person_out(client, moto_
     person = new_candidate(client, moto_endpoint)
     messy = f'tracker="a;b"c; {person.cookie}; bad\\cookie=1; other=[x]'
     assert call(client, "GET", "/api/auth/me", cookie=messy).status == 200
+
+
+# --- 8. races ----------------------------------------------------------------------------------------------
+def test_a_run_that_read_an_offer_before_it_closed_leaves_no_proposal_on_it(stack_env, monkeypatch):
+    from datetime import date
+
+    from chalicelib.domain.calendar import utc_timestamp
+    from chalicelib.repositories import matches as matches_module
+    from chalicelib.repositories import offers as offers_repo
+    from chalicelib.services import run_matching
+    from chalicelib.services.submit_offer import close_offer
+    from tests.integration.helpers import seed_candidate, seed_offer
+
+    seed_candidate()
+    offer = seed_offer()
+    written: list[str] = []
+
+    def close_then_write(puts, deletes):
+        puts = list(puts)
+        written.extend(p.offer_id for p in puts)
+        close_offer(offers_repo.get(offer.id), "expired")  # closed while the run was computing
+        return matches_module.apply_changes(puts, deletes)
+
+    class Repo:
+        apply_changes = staticmethod(close_then_write)
+
+        def __getattr__(self, name):
+            return getattr(matches_module, name)
+
+    monkeypatch.setattr(run_matching, "matches_repo", Repo())
+    run_matching.match_bassin(offer.bassin, date.today(), utc_timestamp(), offer_ids={offer.id})
+    assert offer.id in written  # the run did want to propose candidates on it
+    assert matches_module.existing_match_records(offer.id) == {}
+
+
+def test_the_30_day_closure_does_not_overwrite_an_answer_given_meanwhile(stack_env, monkeypatch):
+    from datetime import timedelta
+
+    from chalicelib.domain.calendar import paris_today, utc_timestamp
+    from chalicelib.repositories import matches as matches_repo
+    from chalicelib.services import housekeeping
+    from tests.integration.helpers import say_interest, seed_candidate, seed_match, seed_offer
+
+    person, offer = seed_candidate(), seed_offer()
+    seed_match(offer.id, person.id, offer.employer_id, 80)
+    today = paris_today()
+    say_interest(offer.id, person.id, at=f"{(today - timedelta(days=31)).isoformat()}T09:00:00.000Z")
+    real_get = matches_repo.get
+
+    def get_then_employer_answers(offer_id, candidate_id):
+        view = real_get(offer_id, candidate_id)  # the job reads "no answer"...
+        matches_repo.set_outcome(
+            real_get(offer_id, candidate_id), "interview", utc_timestamp()
+        )  # ...answered now
+        return view
+
+    monkeypatch.setattr(matches_repo, "get", get_then_employer_answers)
+    housekeeping.unanswered_interests(today)
+    monkeypatch.undo()
+    assert real_get(offer.id, person.id).interaction.status == "interview"
