@@ -24,7 +24,9 @@ class Settings(BaseModel):
     site_bucket: str = "passerelle-site"
     matching_queue_url: str = ""
     exports_queue_url: str = ""
+    outbox_queue_url: str = ""
     signing_secret: str = "passerelle/local/signing-key"  # noqa: S105 - the secret's name, not its value
+    origin_secret: str = "passerelle/local/origin-key"  # noqa: S105 - the secret's name, not its value
     staff_emails_param: str = "/passerelle/local/staff-emails"
     sender: str = "ne-pas-repondre@passerelle.grandest.example"
     # Public address of the site, used in the links of e-mails.
@@ -35,6 +37,11 @@ class Settings(BaseModel):
     @property
     def is_local(self) -> bool:
         return self.stage == "local"
+
+    @property
+    def behind_cloudfront(self) -> bool:
+        """Outside local, only CloudFront reaches the API (its origin header is checked)."""
+        return not self.is_local
 
     @property
     def cookie_secure(self) -> bool:
@@ -52,7 +59,9 @@ ENV = {
     "site_bucket": "PASSERELLE_SITE_BUCKET",
     "matching_queue_url": "PASSERELLE_MATCHING_QUEUE_URL",
     "exports_queue_url": "PASSERELLE_EXPORTS_QUEUE_URL",
+    "outbox_queue_url": "PASSERELLE_OUTBOX_QUEUE_URL",
     "signing_secret": "PASSERELLE_SIGNING_SECRET",
+    "origin_secret": "PASSERELLE_ORIGIN_SECRET",
     "staff_emails_param": "PASSERELLE_STAFF_EMAILS_PARAM",
     "sender": "PASSERELLE_SENDER",
     "site_url": "PASSERELLE_SITE_URL",
@@ -66,7 +75,9 @@ STACK_OUTPUTS = {
     "site_bucket": "SiteBucketName",
     "matching_queue_url": "MatchingQueueUrl",
     "exports_queue_url": "ExportsQueueUrl",
+    "outbox_queue_url": "OutboxQueueUrl",
     "signing_secret": "SigningSecretName",
+    "origin_secret": "OriginSecretName",
     "staff_emails_param": "StaffEmailsParameterName",
     "sms_sender_id": "SmsSenderId",
 }

@@ -190,3 +190,34 @@ def followup_question(
     )
     text = "\n\n".join([*lines, url, after]) + _FOOTER_TEXT
     return subject, text, _html(lines, ("Répondre : où en suis-je ?", url), after=(after,))
+
+
+def already_registered(role: str) -> tuple[str, str, str]:
+    """Sent instead of a second account: the sign-up answers as for a new address (no enumeration)."""
+    url = f"{get_settings().site_url}/connexion.html"
+    subject = "Vous avez déjà un compte Passerelle"
+    lines = [
+        "Bonjour,",
+        "Quelqu'un (sans doute vous) vient de demander une inscription à Passerelle avec cette adresse. "
+        "Vous avez déjà un compte : aucune nouvelle inscription n'a été enregistrée.",
+        "Pour accéder à votre espace, demandez un lien de connexion :",
+    ]
+    after = (
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre compte ne change pas."
+    )
+    text = "\n\n".join([*lines, url, after]) + _FOOTER_TEXT
+    return subject, text, _html(lines, ("Me connecter à Passerelle", url), after=(after,))
+
+
+# The templates the outbox worker may render (chalicelib/services/deliver.py), by name.
+TEMPLATES = {
+    "magic_link": magic_link,
+    "welcome": welcome,
+    "already_registered": already_registered,
+    "plain": plain,
+}
+
+
+def render(template: str, data: dict) -> tuple[str, str, str]:
+    """(subject, text, html) of a named template; KeyError/TypeError for what no template takes."""
+    return TEMPLATES[template](**data)

@@ -56,6 +56,12 @@ class PayloadTooLarge(AppError):
     default_message = "La requête est trop volumineuse."
 
 
+class UnsupportedMediaType(AppError):
+    status = 415
+    code = "unsupported_media_type"
+    default_message = "Type de contenu non pris en charge : envoyez du JSON (application/json)."
+
+
 class UnprocessableEntity(AppError):
     status = 422
     code = "unprocessable"

@@ -54,7 +54,7 @@ from boto3.dynamodb.conditions import Attr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.moto_mail import latest_token  # noqa: E402
+from scripts.moto_mail import messages_to, wait_for_token  # noqa: E402
 from tests.e2e.conftest import start_stack  # noqa: E402
 
 DEMO_EMPLOYER = "employeur.demo@example.org"
@@ -217,9 +217,10 @@ def offer_body(title: str, commune: str, today: date) -> dict[str, Any]:
 
 # --- the stack -----------------------------------------------------------------------------------
 def sign_in(site: str, moto: str, email: str) -> str:
+    before = len(messages_to(moto, email))
     answer = requests.post(f"{site}/api/auth/magic-link", json={"email": email}, timeout=REQUEST_TIMEOUT_S)
     assert answer.status_code == 202, answer.text
-    token = latest_token(moto, email)
+    token = wait_for_token(moto, email, before)
     assert token, f"no sign-in link for {email}"
     answer = requests.post(f"{site}/api/auth/session", json={"token": token}, timeout=REQUEST_TIMEOUT_S)
     assert answer.status_code == 200, answer.text

@@ -389,6 +389,8 @@ def deploy(options: Options) -> str:
     if not options.yes and input("Continue? [y/N] ").strip().lower() not in {"y", "yes", "o", "oui"}:
         raise DeployError("cancelled")
     cloudformation = session.client("cloudformation")
+    if options.staff_emails is None and not _stack_exists(cloudformation, options.stack_name):
+        raise DeployError("first deployment of this stage: give the staff addresses with --staff-emails")
     template_body = TEMPLATE_PATH.read_text(encoding="utf-8")
     template_defaults = load_template()["Parameters"]
     sender = options.sender or template_defaults["SenderEmail"]["Default"]
@@ -483,7 +485,12 @@ def rehearse(
         template = load_template()
         body = moto_template_body(template)  # moto cannot create the types provision.py leaves out
         sender = template["Parameters"]["SenderEmail"]["Default"]
-        parameters: dict[str, str | None] = {"Stage": stage, "ApiDomainName": None, "ApiStageName": "api"}
+        parameters: dict[str, str | None] = {
+            "Stage": stage,
+            "StaffEmails": "agent@example.org",  # no default in the template: always named
+            "ApiDomainName": None,
+            "ApiStageName": "api",
+        }
         stack = f"passerelle-{stage}"
         no_wait = lambda waiter, name: None  # noqa: E731 - moto creates stacks synchronously
         outputs = deploy_stack(cloudformation, stack, body, parameters, wait=no_wait)

@@ -257,14 +257,24 @@ class SiteHandler(BaseHTTPRequestHandler):
             token.strip().lower() for token in self.headers.get("Connection", "").split(",") if token.strip()
         }
         # Expect: 100-continue was already answered here; the body is sent whole upstream.
+        # Like CloudFront, the viewer address is written here, never taken from the client.
         dropped = (
-            HOP_BY_HOP_HEADERS | connection_tokens | {"host", "content-length", "expect", "x-forwarded-for"}
+            HOP_BY_HOP_HEADERS
+            | connection_tokens
+            | {
+                "host",
+                "content-length",
+                "expect",
+                "x-forwarded-for",
+                "cloudfront-viewer-address",
+            }
         )
         headers = [(name, value) for name, value in self.headers.items() if name.lower() not in dropped]
         client_ip = self.client_address[0]
         previous = self.headers.get("X-Forwarded-For")
         headers.append(("X-Forwarded-For", f"{previous}, {client_ip}" if previous else client_ip))
         headers.append(("X-Forwarded-Host", self.headers.get("Host", "")))
+        headers.append(("CloudFront-Viewer-Address", f"{client_ip}:{self.client_address[1]}"))
         headers.append(("X-Forwarded-Proto", "http"))
         headers.append(("Host", self.server.api_netloc))
         if body or self.command in ("POST", "PUT", "PATCH"):

@@ -181,11 +181,13 @@ class Stack:
         from chalicelib.config import get_settings
         from chalicelib.jobs.exports import handle_export_message
         from chalicelib.jobs.matching import handle_message
+        from chalicelib.jobs.outbox import handle_outbox_message
 
         settings = get_settings()
         for url, handle, what in (
             (settings.matching_queue_url, handle_message, "d'appariement"),
             (settings.exports_queue_url, handle_export_message, "d'export"),
+            (settings.outbox_queue_url, handle_outbox_message, "d'envoi (e-mail)"),
         ):
             threading.Thread(target=self.queue_worker, args=(url, handle, what), daemon=True).start()
 

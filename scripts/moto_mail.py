@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.request
 
 TOKEN_LINK = re.compile(r"/connexion\.html#token=([A-Za-z0-9_-]{32,})")
@@ -40,3 +41,21 @@ def sent_sms(moto_url: str) -> list[dict]:
 
 def sms_to(moto_url: str, phone: str) -> list[dict]:
     return [m for m in sent_sms(moto_url) if m.get("phone_number") == phone]
+
+
+def wait_for_messages(moto_url: str, address: str, count: int = 1, timeout: float = 15.0) -> list[dict]:
+    """The messages to `address` once there are at least `count`: e-mails leave through the outbox
+    queue, a moment after the request that asked for them answered."""
+    deadline = time.monotonic() + timeout
+    while len(messages := messages_to(moto_url, address)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return messages
+
+
+def wait_for_token(moto_url: str, address: str, before: int, timeout: float = 15.0) -> str | None:
+    """The sign-in token of the first e-mail to `address` after the `before` already there."""
+    for message in wait_for_messages(moto_url, address, before + 1, timeout)[before:]:
+        tokens = sign_in_tokens(message)
+        if tokens:
+            return tokens[-1]
+    return None

@@ -119,6 +119,7 @@ def provision(
     _apply_bucket_settings(client("s3"), template, physical_ids)
     client("ses").verify_email_identity(EmailAddress=sender)
     _ensure_signing_secret(client("secretsmanager"), outputs["SigningSecretName"])
+    _ensure_signing_secret(client("secretsmanager"), outputs["OriginSecretName"])  # same kind of value
     _ensure_staff_emails(client("ssm"), outputs["StaffEmailsParameterName"], staff_emails)
     apply_sms_settings(client("sns"), outputs)
 

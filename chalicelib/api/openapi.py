@@ -32,6 +32,7 @@ _STATUS_TEXT = {
     404: "Introuvable",
     409: "Conflit (doublon ou version périmée)",
     413: "Requête trop volumineuse",
+    415: "Type de contenu non pris en charge (JSON attendu)",
     422: "Demande impossible à traiter",
     429: "Trop de demandes (réessayer après Retry-After secondes)",
     503: "Service momentanément indisponible : un service AWS n'a pas répondu (réessayer après Retry-After secondes)",
@@ -86,6 +87,9 @@ def _error_statuses(spec: RouteSpec) -> list[int]:
         statuses.add(401)
         if role_restricted(spec.access):
             statuses.add(403)
+    statuses.add(403)  # any route: a request that did not come through CloudFront (routing._check_edge)
+    if spec.method in ("POST", "PUT", "PATCH", "DELETE"):
+        statuses.add(415)  # a change is sent as JSON only, from the site's own Origin (CSRF)
     statuses.add(503)  # any route: a timed-out AWS dependency answers 503 (routing.route)
     return sorted(statuses)
 

@@ -8,11 +8,11 @@ cannot exist without a declared rule. How to add one: docs/layers.md.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ValidationError
@@ -21,9 +21,11 @@ from chalicelib import context
 from chalicelib.api import http
 from chalicelib.api.access import Access, Admits, Rule, admits, check
 from chalicelib.api.http import Reply
+from chalicelib.config import get_settings
 from chalicelib.context import Principal, Role
-from chalicelib.errors import AppError, PayloadTooLarge, ValidationFailed
+from chalicelib.errors import AppError, Forbidden, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from chalicelib.observability import logger
+from chalicelib.schemas import json_input
 from chalicelib.schemas.validation import to_validation_failed
 
 # What a route module needs, from one import.
@@ -91,8 +93,11 @@ class Context:
 
     @property
     def client_ip(self) -> str:
+        """The client's address as CloudFront saw it (requests reach the API through it only)."""
+        from chalicelib.services import edge
+
         identity = (self.request.context or {}).get("identity") or {}
-        return str(identity.get("sourceIp") or "inconnu")
+        return edge.client_address(self.headers, identity.get("sourceIp"))
 
 
 def _parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
@@ -100,7 +105,9 @@ def _parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge()
     try:
-        data = json.loads(raw.decode("utf-8")) if raw.strip() else None
+        data = json_input.loads(raw) if raw.strip() else None
+    except json_input.TooDeep as exc:
+        raise ValidationFailed(str(exc), {"body": str(exc)}) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise ValidationFailed(
             "Le corps de la requête n'est pas un JSON valide.",
@@ -122,11 +129,42 @@ def _parse_query(request: Any, model: type[BaseModel]) -> BaseModel:
         raise to_validation_failed(exc) from exc
 
 
+DIRECT_ACCESS = "Accès direct refusé : l'API se consulte par l'adresse du site."
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+NOT_JSON = "Type de contenu non pris en charge : envoyez du JSON (application/json)."
+FOREIGN_ORIGIN = "Requête refusée : elle ne vient pas du site Passerelle."
+
+
+def _check_edge(ctx: Context, method: str) -> None:
+    """Only CloudFront reaches the API; a change comes as JSON from the site's own pages (CSRF:
+    a form of another site can send neither JSON nor our Origin). API clients send no Origin."""
+    from chalicelib.services import edge
+
+    if not edge.from_cloudfront(ctx.headers):
+        raise Forbidden(DIRECT_ACCESS)
+    if method not in UNSAFE_METHODS:
+        return
+    content_type = (ctx.header("content-type") or "").split(";", 1)[0].strip().lower()
+    if content_type != "application/json" and (content_type or ctx.request.raw_body):
+        raise UnsupportedMediaType(NOT_JSON)
+    origin = ctx.header("origin")
+    if origin is not None and origin.rstrip("/") != site_origin():
+        raise Forbidden(FOREIGN_ORIGIN)
+
+
+def site_origin() -> str:
+    parts = urlsplit(get_settings().site_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _serve(spec: RouteSpec, fn: Callable, params: dict[str, str]) -> Response:
     # The request from the middleware's context variable, never `bp.current_request` (shared by
     # threads: chalicelib/context.py).
     ctx = Context(request=context.current_request())
     try:
+        _check_edge(ctx, spec.method)
         check(spec.access, ctx.principal if spec.access is not Access.PUBLIC else None)
         if spec.query is not None:
             ctx.query = _parse_query(ctx.request, spec.query)

@@ -13,6 +13,12 @@ def signing_key() -> str:
     return str(parameters.get_secret(get_settings().signing_secret, max_age=_MAX_AGE))
 
 
+def origin_key() -> str:
+    from aws_lambda_powertools.utilities import parameters
+
+    return str(parameters.get_secret(get_settings().origin_secret, max_age=_MAX_AGE))
+
+
 def staff_emails() -> frozenset[str]:
     from aws_lambda_powertools.utilities import parameters
 

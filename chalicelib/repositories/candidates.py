@@ -19,8 +19,11 @@ from chalicelib.repositories import accounts, db, keys
 from chalicelib.repositories.db import Key, data_table, query_all
 from chalicelib.schemas.candidates_store import CandidateRecord
 
-RETENTION_YEARS = 2  # 24 months without activity, then erased (TTL)
+RETENTION_YEARS = 2  # 24 months without activity, then erased by the daily job
 WARNING_DAYS = 30
+# DynamoDB's TTL is a safety net that must never come first: it deletes the profile only, and
+# only this long after the daily job's erasure was due (the job catches up 7 missed days).
+TTL_GRACE_DAYS = 30
 
 
 def expiry_of(last_active_at: str) -> datetime:
@@ -32,10 +35,17 @@ def _retention_keys(candidate_id: str, last_active_at: str) -> dict[str, Any]:
     expires = expiry_of(last_active_at)
     warn_day = (expires - timedelta(days=WARNING_DAYS)).astimezone(UTC).date().isoformat()
     return {
-        "ttl": int(expires.timestamp()),
+        "ttl": int((expires + timedelta(days=TTL_GRACE_DAYS)).timestamp()),
         "GSI3PK": keys.expiry_warning_gsi3(warn_day),
         "GSI3SK": keys.candidate(candidate_id)["PK"],
     }
+
+
+def purge_day(last_active_at: str) -> str:
+    """The day after the profile's TTL: the daily job then erases whatever TTL left (the claim's
+    GSI3 key, set when the account is created and moved on when the person was active since)."""
+    ttl_day = (expiry_of(last_active_at) + timedelta(days=TTL_GRACE_DAYS)).astimezone(UTC).date()
+    return (ttl_day + timedelta(days=1)).isoformat()
 
 
 def candidate_item(record: CandidateRecord) -> dict[str, Any]:
@@ -60,7 +70,9 @@ def record_from_item(item: dict[str, Any]) -> CandidateRecord:
 
 def create(record: CandidateRecord) -> None:
     """Profile and e-mail uniqueness item in one transaction; a taken address → Conflict (409)."""
-    accounts.create_with_unique_email(record.email, record.id, Role.CANDIDATE, candidate_item(record))
+    accounts.create_with_unique_email(
+        record.email, record.id, Role.CANDIDATE, candidate_item(record), purge_day(record.last_active_at)
+    )
 
 
 def get(candidate_id: str) -> CandidateRecord | None:

@@ -45,7 +45,8 @@ def save(record: EmployerRecord, expected_version: int) -> None:
 
 
 def delete(record: EmployerRecord) -> None:
-    """Erases the profile, then frees the address for a future account."""
+    """Frees the address, then erases the profile: a retry after a failure in between finds the
+    profile again (the reverse order left the claim for ever once the profile was gone)."""
+    accounts.release_email(record.email, record.id)
     data_table().delete_item(Key=keys.employer(record.id))
     data_table().delete_item(Key=keys.employer_responsiveness(record.id))
-    accounts.release_email(record.email, record.id)

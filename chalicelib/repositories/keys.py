@@ -23,6 +23,11 @@ def email(normalized_email: str) -> dict[str, str]:
     return {"PK": f"EMAIL#{normalized_email}", "SK": "EMAIL"}
 
 
+def suppression(normalized_email: str) -> dict[str, str]:
+    """An address SES reported as bouncing or complaining: not written to again."""
+    return {"PK": f"EMAIL#{normalized_email}", "SK": "SUPPRESSED"}
+
+
 def offer(offer_id: str) -> dict[str, str]:
     return {"PK": f"OFFER#{offer_id}", "SK": "OFFER"}
 
@@ -62,6 +67,9 @@ def owner_gsi1(owner_id: str) -> str:
     return f"OWNER#{owner_id}"
 
 
+OWNER_EMAIL_SORT = "EMAIL"  # the e-mail claim of an account, found by its owner id (erasure)
+
+
 def owner_token_sort(token_hash: str) -> str:
     return f"TOKEN#{token_hash}"
 
@@ -89,6 +97,11 @@ def employer_offers_gsi1(employer_id: str) -> str:
 
 def employer_offer_sort(created_at: str, offer_id: str) -> str:
     return f"OFFER#{created_at}#{offer_id}"
+
+
+def purge_gsi3(day: str) -> str:
+    """E-mail claims of candidates whose profile TTL may have deleted by `day` (erasure catch-up)."""
+    return f"PURGE#{day}"
 
 
 # --- GSI2: by bassin d'emploi (sparse) ---------------------------------------------

@@ -60,8 +60,8 @@ def get(offer_id: str) -> OfferRecord | None:
     return record_from_item(item) if item else None
 
 
-def get_many(offer_ids: Iterable[str]) -> dict[str, OfferRecord]:
-    records = (record_from_item(i) for i in db.batch_get(keys.offer(i) for i in offer_ids))
+def get_many(offer_ids: Iterable[str], consistent: bool = False) -> dict[str, OfferRecord]:
+    records = (record_from_item(i) for i in db.batch_get((keys.offer(i) for i in offer_ids), consistent))
     return {r.id: r for r in records}
 
 

@@ -53,3 +53,13 @@ class ExportMessage(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     export_id: Id
+
+
+class OutboxMessage(BaseModel):
+    """One e-mail or SMS to send (chalicelib/gateways/outbox.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    channel: Literal["email", "sms"]
+    to: Annotated[str, Field(min_length=3, max_length=254)]
+    template: Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]
+    data: dict = Field(default_factory=dict)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.errors import ValidationFailed
+from chalicelib.schemas import json_input
 from chalicelib.schemas.fields import BAD_CURSOR
 
 
@@ -28,7 +29,7 @@ def decode_cursor(cursor: str | None, is_valid: Callable[[Any], bool]) -> dict[s
         return None
     text = cursor.rstrip("=")
     try:
-        start_key = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("utf-8"))
+        start_key = json_input.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise ValidationFailed(BAD_CURSOR, {"next": BAD_CURSOR}) from exc
     if not is_valid(start_key):

@@ -64,7 +64,26 @@ def inactive_candidates(today: date) -> dict[str, int]:
                 )
                 send_email(record.email, subject, text, html)
                 warned += 1
-    return {"inactivity_warnings": warned, "inactive_erased": erased}
+    return {"inactivity_warnings": warned, "inactive_erased": erased + _purge_left_by_ttl(today, now)}
+
+
+def _purge_left_by_ttl(today: date, now: datetime) -> int:
+    """Erases the rest of the people whose profile the TTL deleted first (the job missed them, or a
+    profile was deleted by hand): found by their e-mail claim, which carries the TTL's day."""
+    from chalicelib.repositories import accounts
+    from chalicelib.repositories import candidates as candidates_repo
+    from chalicelib.services.candidate_account import erase
+
+    erased = 0
+    for day in _window(today):
+        for email, owner_id in accounts.claims_due_for_purge(day):
+            record = candidates_repo.get(owner_id)
+            if record is not None and candidates_repo.expiry_of(record.last_active_at) > now:
+                accounts.postpone_purge(email, owner_id, candidates_repo.purge_day(record.last_active_at))
+                continue
+            erase(owner_id)
+            erased += 1
+    return erased
 
 
 def expiring_offers(today: date) -> dict[str, int]:

@@ -40,7 +40,8 @@ def register(body: CandidateCreate, idempotency_key: str | None, now: datetime |
         record = build_record(body, new_id(), bassin, stamp)
         # Erasing the account deletes the sign-up's idempotency record too: it holds the new id.
         record.signup_request = idempotency.record_key(SCOPE, idempotency_key)
-        accounts.create(candidates.create, record)  # 409 if the address already has an account
+        if not accounts.create(candidates.create, record, Role.CANDIDATE):
+            return {"id": record.id}  # the address has an account: its owner is told by e-mail
         metrics.add_metric(name="CandidateRegistered", unit="Count", value=1)
         logger.info("candidate registered", extra={"candidate_id": record.id, "bassin": bassin})
         accounts.send_welcome(record.id, Role.CANDIDATE, record.email)

@@ -17,7 +17,7 @@ SCOPE = "POST /employers"
 
 
 def register(body: EmployerCreate, idempotency_key: str | None) -> dict:
-    """Creates the account (409 if the address is taken) → {"id": ...}; same key, same answer."""
+    """Creates the account (an address with an account: its owner is e-mailed, same answer) → {"id": ...}; same key, same answer."""
 
     def create() -> dict:
         now = utc_timestamp()
@@ -31,7 +31,8 @@ def register(body: EmployerCreate, idempotency_key: str | None) -> dict:
             created_at=now,
             updated_at=now,
         )
-        accounts.create(employers.create, record)
+        if not accounts.create(employers.create, record, Role.EMPLOYER):
+            return {"id": record.id}  # the address has an account: its owner is told by e-mail
         accounts.send_welcome(record.id, Role.EMPLOYER, record.email)
         metrics.add_metric(name="EmployerRegistered", unit="Count", value=1)
         logger.info("employer registered", extra={"employer_id": record.id, "bassin": record.bassin})

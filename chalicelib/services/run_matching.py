@@ -156,4 +156,16 @@ def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None 
             result.new_pairs.append((m.offer_id, m.candidate_id))
     result.kept = len(lists)
     result.written = matches_repo.apply_changes(puts, deletes)
+    withdraw_from_closed_offers({p.offer_id for p in puts})
     return result
+
+
+def withdraw_from_closed_offers(offer_ids: set[str]) -> int:
+    """An offer closed while a run computed its list: the close deleted the proposals it found,
+    and those the run wrote after it are deleted here. The close writes its status before deleting
+    and this reads the status (consistently) after writing, so one of the two sees the other."""
+    if not offer_ids:
+        return 0
+    current = offers_repo.get_many(offer_ids, consistent=True)
+    gone = [o for o in offer_ids if o not in current or not current[o].is_open]
+    return sum(matches_repo.delete_matches_of_offer(offer_id) for offer_id in gone)

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import pytest
 import requests
 
-from scripts.moto_mail import messages_to, sent_messages, sign_in_tokens
+from scripts.moto_mail import sent_messages, sign_in_tokens, wait_for_messages
 from tests.e2e.helpers import (
     TIMEOUT_MS,
     assert_accessible,
@@ -146,7 +146,7 @@ def wait_space_loaded(page) -> None:
 
 def sign_in_from_email(stack, page, email: str) -> None:
     """Open the link of the welcome e-mail, as the person would from their mailbox."""
-    messages = messages_to(stack.moto_url, email)
+    messages = wait_for_messages(stack.moto_url, email)
     assert len(messages) == 1, f"{len(messages)} e-mails sent to {email}"
     assert messages[0]["subject"] == "Bienvenue sur Passerelle"
     link = re.search(r"https?://\S+/connexion\.html#token=[A-Za-z0-9_-]+", messages[0]["body"])

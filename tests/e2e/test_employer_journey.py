@@ -20,7 +20,7 @@ import requests
 from stdnum import luhn
 from stdnum.fr import siret as stdnum_siret
 
-from scripts.moto_mail import messages_to
+from scripts.moto_mail import messages_to, wait_for_messages
 from tests.e2e.helpers import (
     TIMEOUT_MS,
     assert_accessible,
@@ -167,7 +167,7 @@ def test_employer_signs_up_posts_edits_and_closes_an_offer(stack, page):
     assert_accessible(page)  # confirmation
 
     # --- 2. the welcome e-mail's link opens the employer space --------------------------------
-    messages = messages_to(stack.moto_url, email)
+    messages = wait_for_messages(stack.moto_url, email)
     assert len(messages) == 1, f"{len(messages)} e-mails sent to {email}"
     assert messages[0]["subject"] == "Bienvenue sur Passerelle"
     page.goto(sign_in_link(stack, messages[0]))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from scripts.moto_mail import latest_token
+from scripts.moto_mail import messages_to, wait_for_token
 from tests.stack import start_stack
 
 DEMO_ACCOUNTS = {
@@ -44,9 +44,10 @@ def _post(url: str, body: dict) -> tuple[int, dict, object]:
 
 def sign_in(site_url: str, moto_url: str, email: str, role: str) -> str:
     """The real journey: e-mailed one-time link (read from moto's SES), exchanged for a session."""
+    before = len(messages_to(moto_url, email))
     status, _, _ = _post(f"{site_url}/api/auth/magic-link", {"email": email})
     assert status == 202
-    token = latest_token(moto_url, email)
+    token = wait_for_token(moto_url, email, before)
     assert token, f"no sign-in link was e-mailed to {email}"
     status, body, headers = _post(f"{site_url}/api/auth/session", {"token": token})
     assert status == 200 and body["role"] == role, body

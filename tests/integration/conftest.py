@@ -13,7 +13,7 @@ from moto.server import ThreadedMotoServer
 
 from scripts.moto_server import patch_moto
 from scripts.provision import provision
-from tests.integration.helpers import STAFF_EMAIL, drain_exports_queue, drain_matching_queue
+from tests.integration.helpers import COLLEAGUE_EMAIL, STAFF_EMAIL, drain_exports_queue, drain_matching_queue
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +29,7 @@ def moto_endpoint() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def stack_env(moto_endpoint: str) -> dict[str, str]:
-    env = provision(moto_endpoint, stage="local", staff_emails=(STAFF_EMAIL,))
+    env = provision(moto_endpoint, stage="local", staff_emails=(STAFF_EMAIL, COLLEAGUE_EMAIL))
     os.environ["AWS_ENDPOINT_URL"] = moto_endpoint
     os.environ.update(env)
     from chalicelib import aws

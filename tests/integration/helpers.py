@@ -13,6 +13,7 @@ from scripts.moto_mail import latest_token
 from tests.factories import candidate_payload, employer_payload, match_record, offer_payload
 
 STAFF_EMAIL = "agent@example.org"  # given to scripts/provision.py as the staff list by conftest.py
+COLLEAGUE_EMAIL = "collegue@example.org"  # a second staff member of that list
 
 
 # --- HTTP ----------------------------------------------------------------------------------------
@@ -36,6 +37,7 @@ def call(
         all_headers["Cookie"] = cookie
     raw = b"" if body is None else (body if isinstance(body, bytes | str) else json.dumps(body))
     response = client.http.request(method, path, body=raw, headers=all_headers)
+    deliver_outbox()  # what the outbox queue's Lambda trigger does within a second in AWS
     return Answer(response.status_code, json.loads(response.body or b"null"), dict(response.headers))
 
 
@@ -51,10 +53,20 @@ def open_session(client, token: str) -> str:
 
 
 def session_for(client, owner_id: str, role: str) -> str:
-    """A real session of any account and role, from a token the services issue (no e-mail, no rate limit)."""
+    """A real session of any account and role, from a token the services issue (no e-mail, no rate limit).
+    Staff are whom the staff list names (every request re-checks it): a staff session is STAFF_EMAIL's."""
     from chalicelib.services import sessions
 
+    if role == "staff":
+        return staff_session(client)
     return open_session(client, sessions.issue_token(owner_id, role))
+
+
+def staff_session(client, email: str = STAFF_EMAIL) -> str:
+    """A session of the listed staff address `email`."""
+    from chalicelib.services import sessions
+
+    return open_session(client, sessions.issue_token(sessions.staff_id(email), "staff"))
 
 
 def sign_in(client, moto_endpoint: str, email: str) -> str:
@@ -152,6 +164,22 @@ def drain(queue_url: str) -> list[str]:
             bodies.append(message["Body"])
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
     return bodies
+
+
+def deliver_outbox() -> int:
+    """Hands each message of the outbox queue to the worker's handler (the Lambda's code), as the
+    SQS event source does; a message it fails stays on the queue. The number delivered."""
+    from chalicelib import aws
+    from chalicelib.config import get_settings
+    from chalicelib.jobs.outbox import handle_outbox_message
+
+    sqs, url, delivered = aws.client("sqs"), get_settings().outbox_queue_url, 0
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:
+            handle_outbox_message(message["Body"])
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            delivered += 1
+    return delivered
 
 
 def drain_matching_queue() -> list[dict]:

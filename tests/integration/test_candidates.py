@@ -111,9 +111,9 @@ def test_sign_up_emails_a_link_that_signs_the_candidate_in(client, moto_endpoint
     item = stored_profile(created["id"])
     assert item["kind"] == "candidate" and item["bassin"] == METZ_BASSIN
     assert item["GSI2PK"] == f"BASSIN#{METZ_BASSIN}#CAND" and item["GSI2SK"] == f"CAND#{created['id']}"
-    expires = datetime.fromtimestamp(int(item["ttl"]), UTC)
-    assert 729 <= (expires - datetime.now(UTC)).days <= 731
-    assert item["GSI3PK"] == f"WARN#{(expires - timedelta(days=30)).date().isoformat()}"
+    ttl = datetime.fromtimestamp(int(item["ttl"]), UTC)
+    assert 759 <= (ttl - datetime.now(UTC)).days <= 761  # 24 months, then 30 days (TTL after the job)
+    assert item["GSI3PK"] == f"WARN#{(ttl - timedelta(days=60)).date().isoformat()}"
 
 
 def test_candidate_without_contact_consent_is_not_matchable(client):
@@ -123,7 +123,7 @@ def test_candidate_without_contact_consent_is_not_matchable(client):
     assert stored_profile(created["id"])["GSI2PK"] == f"BASSIN#{METZ_BASSIN}#CANDX"
 
 
-def test_duplicate_email_is_refused_and_the_first_account_is_unchanged(client, moto_endpoint):
+def test_sign_up_with_a_taken_address_answers_as_a_new_one_and_tells_the_owner(client, moto_endpoint):
     first = candidate_payload()
     status, created, _ = sign_up(client, first)
     assert status == 201
@@ -131,9 +131,16 @@ def test_duplicate_email_is_refused_and_the_first_account_is_unchanged(client, m
 
     again = candidate_payload(email=f"  {first['email'].upper()} ", first_name="Usurpateur", mobility_km=0)
     status, body, _ = sign_up(client, again)
-    assert status == 409 and body["error"]["code"] == "conflict" and "email" in body["error"]["fields"]
+    # the same answer as a new sign-up (no enumeration of addresses), with an id that leads nowhere
+    assert status == 201 and set(body) == set(created) and body["id"] != created["id"]
+    assert stored_profile(body["id"]) is None
     assert stored_profile(created["id"]) == before
-    assert len(messages_to(moto_endpoint, first["email"])) == 1  # no second welcome e-mail
+    mails = messages_to(moto_endpoint, first["email"])
+    assert [m["subject"] for m in mails] == [
+        "Bienvenue sur Passerelle",
+        "Vous avez déjà un compte Passerelle",
+    ]
+    assert "#token=" not in mails[1]["body"]  # no sign-in link for whoever typed the address
 
 
 def test_same_idempotency_key_creates_one_account(client, moto_endpoint):

@@ -12,6 +12,7 @@ from tests.factories import (
 )
 from tests.integration.helpers import (
     call,
+    data_item,
     post_offer,
     say_interest,
     seed_candidate,
@@ -77,10 +78,13 @@ def test_other_invalid_sign_ups_name_their_fields(client):
     assert call(client, "POST", "/api/employers", b"{not json").status == 400
 
 
-def test_duplicate_address_is_a_conflict(client, moto_endpoint):
+def test_a_taken_address_answers_as_a_new_sign_up_and_the_owner_is_told(client, moto_endpoint):
     employer = sign_up_employer(client, moto_endpoint)
     again = call(client, "POST", "/api/employers", employer_payload(email=employer.email.upper()))
-    assert again.status == 409 and "email" in again.body["error"]["fields"]
+    assert again.status == 201 and again.body["id"] != employer.id
+    assert data_item({"PK": f"EMP#{again.body['id']}", "SK": "PROFILE"}) is None
+    subjects = [m["subject"] for m in messages_to(moto_endpoint, employer.email)]
+    assert subjects == ["Bienvenue sur Passerelle", "Vous avez déjà un compte Passerelle"]
 
 
 def test_idempotency_key_returns_the_same_account(client, moto_endpoint):

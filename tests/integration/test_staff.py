@@ -24,6 +24,7 @@ from tests.factories import (
     NANCY,
 )
 from tests.integration.helpers import (
+    COLLEAGUE_EMAIL,
     STAFF_EMAIL,
     call,
     drain_exports_queue,
@@ -34,6 +35,7 @@ from tests.integration.helpers import (
     seed_match,
     session_for,
     sign_in,
+    staff_session,
 )
 from tests.integration.helpers import seed_offer as _seed_offer
 
@@ -319,7 +321,7 @@ def test_the_writer_streams_parts_of_5_mib_at_least_and_the_object_is_whole(stac
 
 def test_the_audit_log_says_who_exported_what_and_when(client, staff):
     cookie, staff_id = staff
-    colleague = session_for(client, "staff-" + uuid.uuid4().hex[:20], "staff")
+    colleague = staff_session(client, COLLEAGUE_EMAIL)
     mine = request_export(client, cookie, kind="candidates", format="xlsx", bassin="4418")
     theirs = request_export(client, colleague, kind="offers", format="csv")
     run_exports_worker()

@@ -264,8 +264,9 @@ def test_stored_item_keys_and_retention():
     item = candidate_item(_record())
     assert (item["PK"], item["SK"], item["kind"]) == ("CAND#c1", "PROFILE", "candidate")
     assert (item["GSI2PK"], item["GSI2SK"]) == ("BASSIN#4410#CAND", "CAND#c1")
-    # 24 months after the last activity (29 February → 28 February), warned 30 days before
-    assert item["ttl"] == int(datetime(2026, 2, 28, 10, tzinfo=UTC).timestamp())
+    # erased 24 months after the last activity (29 February → 28 February), warned 30 days before;
+    # the TTL, a safety net, 30 days after the daily job's erasure
+    assert item["ttl"] == int(datetime(2026, 3, 30, 10, tzinfo=UTC).timestamp())
     assert (item["GSI3PK"], item["GSI3SK"]) == ("WARN#2026-01-29", "CAND#c1")
     assert item["training"]["end_date"] == "2025-05-16" and "consent_terms" not in item
 

@@ -128,7 +128,7 @@ def test_s3_only_on_the_exports_prefix_of_the_stage_bucket(stage: str) -> None:
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_sqs_only_on_the_stage_queues(stage: str) -> None:
-    queues = {_template_name(q, "QueueName", stage) for q in ("MatchingQueue", "ExportsQueue")}
+    queues = {_template_name(q, "QueueName", stage) for q in ("MatchingQueue", "ExportsQueue", "OutboxQueue")}
 
     resources = {ARN.match(r)["rest"] for a, r, _ in _grants(stage) if a.startswith("sqs:")}
     actions = {a for a, _, _ in _grants(stage) if a.startswith("sqs:")}
@@ -153,7 +153,7 @@ def test_ses_only_from_the_sender_identity(stage: str) -> None:
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_secret_parameters_and_logs_only_of_the_stage(stage: str) -> None:
-    secret = _template_name("SigningSecret", "Name", stage)
+    secrets = {_template_name(name, "Name", stage) for name in ("SigningSecret", "OriginSecret")}
     parameter = _template_name("StaffEmailsParameter", "Name", stage)
     by_service: dict[str, set[str]] = {}
     for action, resource, statement in _grants(stage):
@@ -162,7 +162,7 @@ def test_secret_parameters_and_logs_only_of_the_stage(stage: str) -> None:
         by_service.setdefault(action.split(":")[0], set()).add(ARN.match(resource)["rest"])
 
     # Secrets Manager appends `-` and 6 random characters to a secret's name in its ARN.
-    assert by_service["secretsmanager"] == {f"secret:{secret}-*"}
+    assert by_service["secretsmanager"] == {f"secret:{secret}-*" for secret in secrets}
     assert by_service["ssm"] == {f"parameter{parameter.rsplit('/', 1)[0]}/*"}
     assert by_service["logs"] == {f"log-group:/aws/lambda/passerelle-{stage}*"}
     assert set(by_service) == {"logs", "dynamodb", "s3", "sqs", "ses", "secretsmanager", "ssm"}
