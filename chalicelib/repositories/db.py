@@ -88,7 +88,7 @@ def is_index_start_key(start_key: Any, index: str, partition: str, *, pk_prefix:
     )
 
 
-def batch_get(item_keys: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
+def batch_get(item_keys: Iterable[dict[str, str]], consistent: bool = False) -> list[dict[str, Any]]:
     """The items that exist among `item_keys` (BatchGetItem by 100, unprocessed keys retried), as
     plain values; order not kept, duplicates read once."""
     from boto3.dynamodb.types import TypeDeserializer
@@ -99,7 +99,7 @@ def batch_get(item_keys: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for start in range(0, len(unique), BATCH_GET_MAX):
         chunk = [typed(key) for key in unique[start : start + BATCH_GET_MAX]]
-        request: dict[str, Any] = {table: {"Keys": chunk}}
+        request: dict[str, Any] = {table: {"Keys": chunk, "ConsistentRead": consistent}}
         while request:
             response = client.batch_get_item(RequestItems=request)
             found += [

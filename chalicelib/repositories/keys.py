@@ -199,3 +199,28 @@ def marker(owner_id: str, name: str) -> dict[str, str]:
 def digest_pk(owner_id: str) -> str:
     """Every digest marker of an account (erased with it)."""
     return f"DIGEST#{owner_id}"
+
+
+# --- per-event matching: item-sized indexes (docs/matching.md, "Service: per-event path") -----
+def reach_candidates(bassin_code: str, code_rome: str) -> str:
+    """Candidates who can work in `bassin_code` and hold `code_rome` (training or target)."""
+    return f"MCAND#{bassin_code}#{code_rome}"
+
+
+def reach_offers(bassin_code: str, code_rome: str) -> str:
+    """Open offers of `bassin_code` whose métier a holder of `code_rome` fits (exact or close)."""
+    return f"MOFFER#{bassin_code}#{code_rome}"
+
+
+def candidate_matched(candidate_id: str) -> dict[str, str]:
+    """The version of the profile last matched, and the index keys it is listed under."""
+    return {"PK": f"CAND#{candidate_id}", "SK": "MATCHED"}
+
+
+def offer_matched(offer_id: str) -> dict[str, str]:
+    return {"PK": offer_pk(offer_id), "SK": "MATCHED"}
+
+
+def offer_list(offer_id: str) -> dict[str, str]:
+    """An offer's stored list as (candidate id, score), best first, in one item."""
+    return {"PK": offer_pk(offer_id), "SK": "LIST"}
