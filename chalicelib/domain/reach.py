@@ -117,3 +117,17 @@ def candidates_reaching(
     bassins = bassins_within(code_insee, max_km)
     codes = {code_rome} | fitted.get(code_rome, frozenset())
     return {(bassin, code) for bassin in bassins for code in codes}
+
+
+# --- the per-event indexes (services/match_events.py): the same keys list an item and read the
+# other side. A candidate is listed under (bassin they can work in, own code); an offer under
+# (its bassin, each code whose holders fit it). An eligible pair always shares one key: the
+# offer's bassin is within the candidate's reach, and one of the candidate's own codes is the
+# offer's or leads to it (tests/unit/test_matching_items.py).
+def candidate_index_keys(code_insee: str, mobility_km: int, metiers: Iterable[str]) -> set[ReachKey]:
+    codes = set(metiers)
+    return {(bassin, code) for bassin in bassins_within(code_insee, max(mobility_km, 0)) for code in codes}
+
+
+def offer_index_keys(bassin: str, code_rome: str, fitted: Mapping[str, frozenset[str]]) -> set[ReachKey]:
+    return {(bassin, code) for code in {code_rome} | fitted.get(code_rome, frozenset())}

@@ -323,3 +323,26 @@ def daily_run_step(run_id: str, step: str) -> dict[str, str]:
 
 
 DAILY_RUNS_GSI1 = "DAILYRUNS"
+# --- per-event matching: item-sized indexes (docs/matching.md, "Service: per-event path") -----
+def reach_candidates(bassin_code: str, code_rome: str) -> str:
+    """Candidates who can work in `bassin_code` and hold `code_rome` (training or target)."""
+    return f"MCAND#{bassin_code}#{code_rome}"
+
+
+def reach_offers(bassin_code: str, code_rome: str) -> str:
+    """Open offers of `bassin_code` whose métier a holder of `code_rome` fits (exact or close)."""
+    return f"MOFFER#{bassin_code}#{code_rome}"
+
+
+def candidate_matched(candidate_id: str) -> dict[str, str]:
+    """The version of the profile last matched, and the index keys it is listed under."""
+    return {"PK": f"CAND#{candidate_id}", "SK": "MATCHED"}
+
+
+def offer_matched(offer_id: str) -> dict[str, str]:
+    return {"PK": offer_pk(offer_id), "SK": "MATCHED"}
+
+
+def offer_list(offer_id: str) -> dict[str, str]:
+    """An offer's stored list as (candidate id, score), best first, in one item."""
+    return {"PK": offer_pk(offer_id), "SK": "LIST"}

@@ -242,3 +242,14 @@ def delete_matches_of_offer(offer_id: str) -> int:
     """A closed offer keeps its interactions (they feed the statistics) but loses its proposals."""
     current = existing_match_records(offer_id)
     return apply_changes([], current.keys())
+
+
+def candidate_match_records(candidate_id: str) -> dict[str, MatchRecord]:
+    """offer id → the candidate's stored match (GSI1, matches only: no interaction)."""
+    items = query_all(
+        IndexName="GSI1",
+        KeyConditionExpression=Key("GSI1PK").eq(keys.candidate_matches_gsi1(candidate_id))
+        & Key("GSI1SK").begins_with(keys.MATCH_PREFIX),
+    )
+    records = (MatchRecord.model_validate(db.plain(i)) for i in items)
+    return {r.offer_id: r for r in records}

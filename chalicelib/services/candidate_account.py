@@ -9,7 +9,7 @@ from chalicelib.domain.phones import french_mobile
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.observability import logger, metrics
-from chalicelib.repositories import auth, candidates, idempotency, matches, offers
+from chalicelib.repositories import auth, candidates, idempotency, match_index, matches, offers
 from chalicelib.repositories.errors import StaleVersion
 from chalicelib.schemas.candidates import (
     CandidateExport,
@@ -128,6 +128,9 @@ def erase(candidate_id: str) -> None:
         if record.signup_request:
             idempotency.forget(record.signup_request)
         candidates.delete(record)
+    # The per-event matching indexes: the person's entries, and their id in the offers' lists.
+    match_index.remove_from_lists(candidate_id, matches.candidate_match_records(candidate_id))
+    match_index.forget("candidate", candidate_id)
     removed = matches.delete_everything_of_candidate(candidate_id)
     candidates.delete_digests(candidate_id)
     from chalicelib.services.invitations import forget_candidate

@@ -13,15 +13,15 @@ from datetime import UTC, datetime
 
 from chalicelib.domain.calendar import paris_today, utc_timestamp
 from chalicelib.domain.identity import new_id
-from chalicelib.domain.reach import bassins_within
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import NotFound
 from chalicelib.gateways.queue import send_matching_batch
 from chalicelib.observability import logger, metrics
-from chalicelib.repositories import candidates, matches, runs
-from chalicelib.schemas.messages import BassinMessage, CandidateMessage, MatchingMessage, OfferMessage
+from chalicelib.repositories import runs
+from chalicelib.schemas.messages import BassinMessage, MatchingMessage, OfferMessage
 from chalicelib.schemas.runs import RunCounts, RunView
 from chalicelib.schemas.runs_store import RunRecord
+from chalicelib.services import match_events
 from chalicelib.services.idempotency import run_idempotent
 from chalicelib.services.notify_matches import send_digests
 from chalicelib.services.run_matching import match_bassin
@@ -67,33 +67,20 @@ def get_run(run_id: str) -> RunView:
     return run_view(run)
 
 
-def _bassins_for_candidate(message: CandidateMessage) -> list[str]:
-    """Where a changed profile can have matches: where the person can now work, and where they had some."""
-    bassins = {p.match.bassin for p in matches.for_candidate(message.candidate_id) if p.match}
-    candidate = candidates.get(message.candidate_id)
-    if candidate is not None:
-        bassins.update(bassins_within(candidate.code_insee, candidate.mobility_km))
-    return sorted(bassins)
-
-
 def process(message: MatchingMessage, now: datetime | None = None) -> dict[str, int]:
     """Recomputes what the message names, e-mails the digests, and counts a run's bassin done."""
     now = now or datetime.now(UTC)
     stamp = utc_timestamp(now)
-    if isinstance(message, BassinMessage):
-        work = [(message.bassin, set(message.offer_ids) if message.offer_ids else None)]
-    elif isinstance(message, OfferMessage):
-        work = [(message.bassin, {message.offer_id})]
-    else:
-        work = [(b, None) for b in _bassins_for_candidate(message)]
-
     totals: dict[str, int] = {}
-    new_pairs: list[tuple[str, str]] = []
-    for bassin, offer_ids in work:
-        result = match_bassin(bassin, now.date(), stamp, offer_ids)
-        new_pairs += result.new_pairs
-        for name, value in result.counts().items():
-            totals[name] = totals.get(name, 0) + value
+    if isinstance(message, BassinMessage):
+        offer_ids = set(message.offer_ids) if message.offer_ids else None
+        result = match_bassin(message.bassin, now.date(), stamp, offer_ids)
+    elif isinstance(message, OfferMessage):  # per event: the offer alone (services/match_events.py)
+        result = match_events.process_offer(message.offer_id, now.date(), stamp)
+    else:
+        result = match_events.process_candidate(message.candidate_id, now.date(), stamp)
+    new_pairs = result.new_pairs
+    totals.update(result.counts())
     totals["digests"] = send_digests(new_pairs, now.date().isoformat())
     if isinstance(message, BassinMessage):
         _refresh_staff_figures(message, totals.get("kept"))

@@ -15,11 +15,13 @@ from datetime import date
 from functools import cache
 
 from chalicelib.domain.matching import CandidateInput, OfferInput, run_matching, stored_matches
-from chalicelib.domain.reach import source_bassins
+from chalicelib.domain.reach import candidate_index_keys, fitted_by, offer_index_keys, source_bassins
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.repositories import candidates as candidates_repo
+from chalicelib.repositories import match_index
 from chalicelib.repositories import matches as matches_repo
 from chalicelib.repositories import offers as offers_repo
+from chalicelib.schemas.match_index_store import OfferListRecord
 from chalicelib.schemas.matches_store import MatchRecord
 
 TOP_PER_OFFER = 50
@@ -35,6 +37,8 @@ class BassinResult:
     eligible_pairs: int = 0
     kept: int = 0
     written: int = 0
+    lists_written: int = 0
+    index_repaired: int = 0
     new_pairs: list[tuple[str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -45,6 +49,8 @@ class BassinResult:
             "eligible_pairs": self.eligible_pairs,
             "kept": self.kept,
             "written": self.written,
+            "lists_written": self.lists_written,
+            "index_repaired": self.index_repaired,
         }
 
 
@@ -64,6 +70,12 @@ class _Labels:
 @cache
 def _mobility() -> dict[str, tuple[str, ...]]:
     return {code: metier.mobilities for code, metier in get_referentials().metiers.items()}
+
+
+@cache
+def fitted_codes() -> dict[str, frozenset[str]]:
+    """ROME code → the codes whose holders fit its offers (reach.fitted_by of the mobilities)."""
+    return fitted_by(_mobility())
 
 
 def _offer_input(offer) -> OfferInput | None:
@@ -111,11 +123,14 @@ def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None 
     offer_by_id = {o.id: o for o in offers}
     offer_inputs = [i for i in (_offer_input(o) for o in offers) if i is not None]
     candidate_inputs: list[CandidateInput] = []
-    if offer_inputs:
+    residents = []  # matchable candidates living in the bassin: their index entries are checked here
+    if offer_inputs or offer_ids is None:
         for source in source_bassins(bassin):
-            candidate_inputs += [
-                i for i in map(_candidate_input, candidates_repo.list_matchable_in_bassin(source)) if i
-            ]
+            records = candidates_repo.list_matchable_in_bassin(source)
+            if source == bassin:
+                residents = records
+            if offer_inputs:
+                candidate_inputs += [i for i in map(_candidate_input, records) if i]
     matching = run_matching(
         offer_inputs,
         candidate_inputs,
@@ -157,6 +172,9 @@ def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None 
     result.kept = len(lists)
     result.written = matches_repo.apply_changes(puts, deletes)
     withdraw_from_closed_offers({p.offer_id for p in puts})
+    result.lists_written = _write_lists(lists)
+    if offer_ids is None:  # the reconciliation of the per-event indexes (docs/matching.md)
+        result.index_repaired = _repair_index(offers, residents, today, now)
     return result
 
 
@@ -169,3 +187,55 @@ def withdraw_from_closed_offers(offer_ids: set[str]) -> int:
     current = offers_repo.get_many(offer_ids, consistent=True)
     gone = [o for o in offer_ids if o not in current or not current[o].is_open]
     return sum(matches_repo.delete_matches_of_offer(offer_id) for offer_id in gone)
+
+
+def _write_lists(lists) -> int:
+    """The per-event path's copy of each offer's list (OFFER#<id> / LIST), where it differs."""
+    ids, start = lists.candidate_ids, lists.start.tolist()
+    rows, scores = lists.candidate.tolist(), lists.score.tolist()
+    stored = match_index.lists_stored(lists.offer_ids)
+    changed = []
+    for k, offer_id in enumerate(lists.offer_ids):
+        span = slice(start[k], start[k + 1])
+        record = OfferListRecord(offer_id=offer_id, ids=[ids[r] for r in rows[span]], scores=scores[span])
+        if record != stored.get(offer_id, OfferListRecord(offer_id=offer_id)):
+            changed.append(record)
+    return match_index.write_lists(changed)
+
+
+def _repair_index(offers, residents, today: date, now: str) -> int:
+    """Lists in the per-event indexes the bassin's offers and resident candidates whose MATCHED
+    version is stale (an event lost, the first run after deploying): the run has just matched them."""
+    written = 0
+    done = match_index.matched_many("offer", [o.id for o in offers])
+    stale = []
+    for o in offers:
+        version = o.version if o.is_listed(today) else 0
+        if o.id not in done or done[o.id].version != version:
+            new_keys = offer_index_keys(o.bassin, o.code_rome, fitted_codes()) if version else set()
+            stale.append(
+                (
+                    o.id,
+                    match_index.reach_offer(o),
+                    version,
+                    new_keys,
+                    match_index.matched_keys(done.get(o.id)),
+                )
+            )
+    written += match_index.repair("offer", stale, now)
+    done = match_index.matched_many("candidate", [c.id for c in residents])
+    stale = []
+    for c in residents:
+        if c.id not in done or done[c.id].version != c.version:
+            new_keys = candidate_index_keys(c.code_insee, c.mobility_km, c.metier_codes)
+            stale.append(
+                (
+                    c.id,
+                    match_index.reach_candidate(c),
+                    c.version,
+                    new_keys,
+                    match_index.matched_keys(done.get(c.id)),
+                )
+            )
+    written += match_index.repair("candidate", stale, now)
+    return written

@@ -6,7 +6,7 @@ Rules in rules.py, score in scoring.py, reasons in reasons.py; docs/matching.md 
 
 from chalicelib.domain.matching.diff import diff_matches
 from chalicelib.domain.matching.engine import run_matching
-from chalicelib.domain.matching.items import ItemChanges, match_candidate, match_offer
+from chalicelib.domain.matching.items import ItemChanges, match_candidate, match_offer, updated_list
 from chalicelib.domain.matching.model import (
     CandidateInput,
     Labels,
@@ -35,5 +35,6 @@ __all__ = [
     "run_matching",
     "run_matching_naive",
     "stored_matches",
+    "updated_list",
     "value_of",
 ]

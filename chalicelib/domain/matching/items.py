@@ -120,3 +120,14 @@ def match_candidate(
             puts[pair] = new
             deletes.append((offer_id, others[-1][1]))
     return ItemChanges(puts, deletes, tuple(refill))
+
+
+def updated_list(
+    offer_id: str, listed: Iterable[Listed], changes: ItemChanges, top_per_offer: int = 50
+) -> list[Listed]:
+    """An offer's list after `changes` (its pairs put or deleted), best first, as a full recompute
+    orders it: what the caller stores so that the next event knows the list without reading it."""
+    gone = {c for o, c in changes.deletes if o == offer_id}
+    entries = {c: s for c, s in listed if c not in gone}
+    entries.update({c: r.score for (o, c), r in changes.puts.items() if o == offer_id})
+    return sorted(entries.items(), key=lambda e: _rank(*e))[:top_per_offer]
