@@ -112,3 +112,16 @@ def my_matches(ctx: Context) -> list[MatchForCandidate]:
 )
 def say_interest(ctx: Context, offer_id: str) -> MatchForCandidate:
     return candidate_matches.set_interest(ctx.principal.id, offer_id, ctx.body.interested)
+
+
+@route(
+    bp,
+    "/candidates/me/matches/{offer_id}",
+    access=Role.CANDIDATE,
+    summary="Une de mes offres correspondantes (ce que j'en ai dit, la suite donnée par l'employeur)",
+    response=MatchForCandidate,
+    errors=(404,),
+    tags=TAGS,
+)
+def my_match(ctx: Context, offer_id: str) -> MatchForCandidate:
+    return candidate_matches.get_match(ctx.principal.id, offer_id)

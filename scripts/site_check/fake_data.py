@@ -91,13 +91,22 @@ PROFILE = {
     "updated_at": "2025-06-10T09:00:00.000+00:00",
     "last_active_at": "2025-06-10T09:00:00.000+00:00",
     "data_kept_until": "2027-06-10",
+    "metiers": [
+        {"code_rome": "D1102", "label": "Boulanger / Boulangère"},
+        {"code_rome": "D1104", "label": "Pâtissier / Pâtissière"},
+    ],
+    "competence_labels": [
+        {"code": "100001", "label": "Pétrir la pâte"},
+        {"code": "100002", "label": "Façonner les pâtons"},
+    ],
+    "contract_type_labels": ["CDI", "Alternance"],
 }
 SUMMARY_FIELDS = ("id", "title", "code_rome", "metier_label", "code_insee", "commune_name", "bassin")
-SUMMARY_FIELDS += ("contract_type", "positions", "start_date", "expires_at")
+SUMMARY_FIELDS += ("contract_type", "positions", "start_date", "expires_at", "company_name")
 
 
 def offer_summary(offer: dict) -> dict:
-    """The offer as a candidate's match carries it (no description, no company)."""
+    """The offer as a candidate's match carries it (no description)."""
     return {name: offer[name] for name in SUMMARY_FIELDS}
 
 

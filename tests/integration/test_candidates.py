@@ -333,7 +333,7 @@ def _concrete(path: str) -> str:
 
 def test_every_own_route_is_for_candidates_only(client):
     own_routes = [spec for spec in ROUTES if spec.path.startswith("/candidates/me")]  # app loaded by `client`
-    assert {spec.access for spec in own_routes} == {frozenset({Role.CANDIDATE})} and len(own_routes) == 6
+    assert {spec.access for spec in own_routes} == {frozenset({Role.CANDIDATE})} and len(own_routes) == 7
     employer = session_for(client, "emp-roles", "employer")
     staff = session_for(client, "staff-roles", "staff")
     for spec in own_routes:
@@ -368,6 +368,10 @@ def test_a_candidate_only_ever_reaches_their_own_data(client, moto_endpoint):
     assert status == 404 and body["error"]["code"] == "not_found"
     assert matches.get("iso-offer-alice", alice).interest is None
     assert matches.get("iso-offer-alice", bob) is None
+    status, body, _ = call(client, "GET", "/api/candidates/me/matches/iso-offer-alice", cookie=bob_cookie)
+    assert status == 404 and alice not in json.dumps(body)
+    status, own, _ = call(client, "GET", "/api/candidates/me/matches/iso-offer-bob", cookie=bob_cookie)
+    assert status == 200 and own["offer"]["id"] == "iso-offer-bob" and own["score"] == 70
 
     # Bob's update and erasure touch Bob only.
     status, _, _ = call(

@@ -6,12 +6,13 @@
 import { apiDelete, apiGet, apiPatch, apiPost, CURSOR_PARAM, errorMessage, listItems } from '../api.js';
 import { h, setStatus, showPanel, whileBusy } from '../forms.js';
 import { contractLabel, formatDate, formatPhone, plural } from '../format.js';
+import { companyEditor } from '../employer-company-editor.js';
 import { showAccessProblem, takeFlag } from './employeur-common.js';
 
 const OUTCOMES = [
   ['contacted', 'Contacté(e)'],
   ['interview', 'Entretien'],
-  ['hired', 'Embauché(e)'],
+  ['hired', 'Recruté(e)'],
   ['not_retained', 'Non retenu(e)'],
 ];
 const OUTCOME_LABELS = Object.fromEntries(OUTCOMES);
@@ -128,7 +129,7 @@ function countsText({ counts }) {
   return [
     plural(counts.matches, 'proposé', 'proposés'),
     plural(counts.interested, 'intéressé', 'intéressés'),
-    plural(counts.hired, 'embauché', 'embauchés'),
+    plural(counts.hired, 'recruté', 'recrutés'),
   ].join(', ');
 }
 
@@ -429,6 +430,13 @@ document.getElementById('delete-start').addEventListener('click', () => toggleDe
 document.getElementById('delete-no').addEventListener('click', () => toggleDeleteConfirmation(false));
 document.getElementById('delete-yes').addEventListener('click', deleteAccount);
 document.getElementById('logout').addEventListener('click', logout);
+
+companyEditor({
+  current: () => account,
+  onSaved: renderCompany,
+  reload: loadAccount,
+  onSignedOut: () => showAccessProblem(401, space),
+});
 
 const flag = takeFlag('offre');
 if (await loadAccount()) {
