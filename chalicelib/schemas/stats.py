@@ -6,7 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.schemas.bases import Period
+from chalicelib.schemas.bases import Body, Period
+from chalicelib.schemas.fields import BassinCode
 
 
 class StatsQuery(Period):
@@ -45,3 +46,14 @@ class StatsView(BaseModel):
     period: StatsPeriod = Field(description="Période effective : mois entiers (vide = depuis le début)")
     bassins: list[BassinFigures]
     region: BassinFigures = Field(description="Total des 27 bassins du Grand Est")
+
+
+class StatsRefreshRequest(Body):
+    """POST /api/staff/stats/refresh: recompute one bassin's figures now (all 27 without `bassin`)."""
+
+    bassin: BassinCode | None = None
+
+
+class StatsRefreshView(BaseModel):
+    bassins: int = Field(description="Nombre de bassins recalculés")
+    refreshed_at: str = Field(description="Heure du calcul")

@@ -63,10 +63,19 @@ def _check_rate(kind: str, subject: str, limit: int) -> None:
         raise RateLimited("Trop de demandes de lien de connexion. Réessayez dans quelques minutes.")
 
 
+def staff_id_of(email: str) -> str:
+    return "staff-" + keyed_hash(secrets.signing_key(), email)[:20]
+
+
+def staff_addresses() -> dict[str, str]:
+    """staff id → e-mail address of every current agent (the audit log names who did what)."""
+    return {staff_id_of(email): email for email in secrets.staff_emails()}
+
+
 def lookup_account(email: str) -> tuple[str, str] | None:
     """(owner id, role) for an address: staff from configuration, others from the uniqueness item."""
     if email in secrets.staff_emails():
-        return "staff-" + keyed_hash(secrets.signing_key(), email)[:20], Role.STAFF
+        return staff_id_of(email), Role.STAFF
     from chalicelib.repositories import accounts
 
     return accounts.owner_of_email(email)

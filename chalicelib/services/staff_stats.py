@@ -19,12 +19,19 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from chalicelib.domain.calendar import paris_day, utc_timestamp
+from chalicelib.domain.calendar import paris_day, paris_today, utc_timestamp
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.observability import logger
 from chalicelib.repositories import stats
 from chalicelib.schemas.matches_store import InteractionRecord
-from chalicelib.schemas.stats import BassinFigures, Placement, StatsPeriod, StatsQuery, StatsView
+from chalicelib.schemas.stats import (
+    BassinFigures,
+    Placement,
+    StatsPeriod,
+    StatsQuery,
+    StatsRefreshView,
+    StatsView,
+)
 
 INSTANT = ("candidates", "candidates_matchable", "open_offers", "matches")
 MONTHLY = ("interested", "hires", "ended_1m", "placed_1m", "ended_6m", "placed_6m")
@@ -103,6 +110,16 @@ def refresh_stats(bassin: str, today: date, matches: int | None = None) -> dict[
     stats.put_figures(bassin, figures)
     logger.info("staff figures refreshed", extra={"bassin": bassin, "candidates": candidates})
     return figures
+
+
+def refresh_now(bassin: str | None) -> StatsRefreshView:
+    """A staff member asks for fresh figures (an answer recorded since the last run is counted)."""
+    codes = [bassin] if bassin else sorted(get_referentials().bassins)
+    today = paris_today()
+    for code in codes:
+        refresh_stats(code, today)
+    logger.info("staff figures refreshed on demand", extra={"bassins": len(codes)})
+    return StatsRefreshView(bassins=len(codes), refreshed_at=utc_timestamp())
 
 
 # --- read (API) ---------------------------------------------------------------------------------

@@ -251,7 +251,8 @@ STATS = [
 EXPORT_LOG = [
     {
         "id": "exp-old",
-        "staff_id": "agent@example.org",
+        "staff_id": "staff-0123456789abcdef0123",
+        "staff_email": "agent@example.org",
         "kind": "outcomes",
         "format": "xlsx",
         "filters": {"bassin": "4410", "from": "2025-01-01", "to": "2025-03-31"},

@@ -220,3 +220,90 @@ def test_digest_links_lead_to_the_offers_and_the_preferences(stack, page, matche
     page.locator("#space").wait_for(state="visible", timeout=TIMEOUT_MS)
     wait_until(page, "document.activeElement && document.activeElement.id === 'preferences'")
     assert unexpected_console_errors(page, {401}) == []
+
+
+def test_employer_edits_company_details_with_the_keyboard(stack, page, matched):
+    employer, _, _ = matched
+    page.goto(f"{stack.site_url}/connexion.html#token={fresh_token(stack, employer.email)}")
+    page.wait_for_url("**/employeur/espace.html", timeout=TIMEOUT_MS)
+    page.locator("#space").wait_for(state="visible", timeout=TIMEOUT_MS)
+    # 8. The header knows who is signed in; phones are shown as people write them.
+    wait_until(page, "!!document.querySelector('.site-header a[data-role=employer]')")
+    menu = page.inner_text(".site-header nav")
+    assert "Se connecter" not in menu and "Candidats" not in menu and "Mon espace employeur" in menu
+    assert "03 87 00 00 00" in plain(page.inner_text("#company-summary"))
+
+    press_enter_on(page, "#company-edit", max_presses=80)
+    page.locator("#company-editor").wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert focused(page) == "titre-modifier-entreprise"
+    assert page.input_value("#company_name") == employer.company
+    assert page.input_value("#company_phone") == "03 87 00 00 00"
+    assert page.input_value("#company-commune-input") == "Metz"
+    assert_accessible(page)
+    tab_to(page, "#contact_name")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Claire Fontaine-Muller")
+    tab_to(page, "#company_phone")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("pas un numéro")
+    press_enter_on(page, "#company-save", max_presses=20)
+    page.locator("#company-error-summary li").first.wait_for(timeout=TIMEOUT_MS)
+    assert "téléphone français" in page.inner_text("#company-error-summary")
+    assert_accessible(page)
+    press_enter_on(page, "#company-error-summary a", max_presses=5)  # the summary's link to the field
+    assert focused(page) == "company_phone"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("03 83 11 22 33")
+    choose_option(page, "#company-commune-input", "woippy", "Woippy", clear=True)
+    press_enter_on(page, "#company-save", max_presses=20)
+    wait_text(page, "#company-status", "Les informations de l’entreprise sont enregistrées")
+    summary = plain(page.inner_text("#company-summary"))
+    assert "Claire Fontaine-Muller" in summary and "03 83 11 22 33" in summary and "Woippy" in summary, (
+        summary
+    )
+    stored = employer.session.get(f"{stack.site_url}/api/employers/me", timeout=15).json()
+    assert stored["phone"] == "+33383112233" and stored["contact_name"] == "Claire Fontaine-Muller"
+
+    # A colleague changed the details meanwhile: saving says so and offers to reload.
+    press_enter_on(page, "#company-edit", backwards=True, max_presses=20)
+    page.locator("#company-editor").wait_for(state="visible", timeout=TIMEOUT_MS)
+    changed = employer.session.patch(
+        f"{stack.site_url}/api/employers/me",
+        json={"contact_name": "Paul Collègue"},
+        headers={"If-Match": str(stored["version"])},
+        timeout=15,
+    )
+    assert changed.status_code == 200, changed.text
+    press_enter_on(page, "#company-save", max_presses=40)
+    page.locator("#company-error-summary").wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert "modifiées entre-temps" in page.inner_text("#company-error-summary")
+    assert_accessible(page)
+    press_enter_on(page, "#company-error-summary button")
+    wait_until(page, "document.activeElement && document.activeElement.id === 'titre-modifier-entreprise'")
+    assert page.input_value("#contact_name") == "Paul Collègue"
+    assert unexpected_console_errors(page, {400, 409}) == []
+
+
+def test_header_is_compact_on_a_phone_and_checkboxes_are_24_px(stack, browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    try:
+        phone = context.new_page()
+        phone.goto(stack.site_url + "/candidat/inscription.html")
+        height = phone.evaluate("document.querySelector('header.site-header').getBoundingClientRect().height")
+        assert height <= 120, f"header {height} px high on a 390 px screen"
+        sizes = phone.eval_on_selector_all(
+            "input[type=checkbox]", "boxes => boxes.map(b => [b.offsetWidth, b.offsetHeight])"
+        )
+        assert sizes and all(w >= 24 and h >= 24 for w, h in sizes), sizes
+        phone.screenshot(path=str(stack.log_path.parent / "inscription-390.png"))
+        assert_accessible(phone)
+    finally:
+        context.close()
+
+
+def test_a_truncated_sign_in_link_is_explained(stack, page):
+    page.goto(f"{stack.site_url}/connexion.html#token=abcdefghij")
+    wait_text(page, "#alert", "Ce lien de connexion est incomplet")
+    assert "token" not in page.inner_text("#alert")
+    assert_accessible(page)
+    assert unexpected_console_errors(page, {400}) == []

@@ -7,8 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import TRAINING_ROME
-from tests.integration.helpers import call, new_candidate, post_offer, seed_match, sign_up_employer
+from tests.factories import METZ_BASSIN, TRAINING_ROME
+from tests.integration.helpers import (
+    call,
+    new_candidate,
+    post_offer,
+    seed_match,
+    session_for,
+    sign_up_employer,
+)
 
 pytestmark = pytest.mark.usefixtures("empty_queues")
 
@@ -77,3 +84,31 @@ def test_session_state_answers_200_with_or_without_a_session(client, moto_endpoi
     assert (status, body) == (200, {"signed_in": True, "role": "candidate"})
     status, body, _ = call(client, "GET", "/api/auth/state", cookie="passerelle_session=inconnue")
     assert (status, body) == (200, {"signed_in": False, "role": None})
+
+
+def test_staff_figures_count_a_new_interest_once_refreshed_on_demand(client, moto_endpoint):
+    staff = session_for(client, "staff-" + "0" * 20, "staff")
+    employer = sign_up_employer(client, moto_endpoint)
+    offer_id = post_offer(client, employer)
+    candidate = new_candidate(client, moto_endpoint)
+    seed_match(offer_id, candidate.id, employer.id, 77)
+
+    def interested() -> int:
+        status, body, _ = call(client, "GET", f"/api/staff/stats?bassin={METZ_BASSIN}", cookie=staff)
+        assert status == 200
+        return body["bassins"][0]["interested"]
+
+    assert (
+        call(client, "POST", "/api/staff/stats/refresh", {"bassin": METZ_BASSIN}, cookie=staff).status == 200
+    )
+    before = interested()
+    path = f"/api/candidates/me/matches/{offer_id}"
+    assert call(client, "POST", path, {"interested": True}, cookie=candidate.cookie).status == 200
+    assert interested() == before  # the aggregate is the last computation's
+
+    status, body, _ = call(client, "POST", "/api/staff/stats/refresh", {"bassin": METZ_BASSIN}, cookie=staff)
+    assert status == 200 and body["bassins"] == 1 and body["refreshed_at"]
+    assert interested() == before + 1
+    status, body, _ = call(client, "POST", "/api/staff/stats/refresh", {"bassin": "9999"}, cookie=staff)
+    assert status == 400 and "bassin" in body["error"]["fields"]
+    assert call(client, "POST", "/api/staff/stats/refresh", {}, cookie=candidate.cookie).status == 403
