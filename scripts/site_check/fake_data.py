@@ -190,6 +190,7 @@ OFFER_MATCHES = [
     {
         "candidate_id": "cand-1",
         "first_name": "<script>alert(1)</script>Léa",
+        "commune_name": "Metz",
         "training": {
             "title": "CAP Boulanger",
             "code_rome": ["D1102"],

@@ -45,6 +45,8 @@ def test_matches_profile_and_export_carry_labels_and_the_company(client, moto_en
         cookie=candidate.cookie,
     )
     assert status == 200
+    status, seen, _ = call(client, "GET", f"/api/offers/{offer_id}/matches", cookie=employer.cookie)
+    assert status == 200 and seen[0]["commune_name"] == "Metz"  # two « Camille » are told apart
     path = f"/api/offers/{offer_id}/matches/{candidate.id}"
     assert call(client, "POST", path, {"status": "hired"}, cookie=employer.cookie).status == 200
 

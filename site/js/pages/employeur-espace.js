@@ -353,6 +353,7 @@ function candidateCard(offer, match) {
     h('h5', { text: name }),
     Number.isFinite(score) ? h('p', {}, h('span', { class: 'score', text: `${Math.round(score)} / 100` }), ' correspondance') : null,
     h('dl', {},
+      ...row('Habite à', match.commune_name || ''),
       ...row('Formation', trainingText(match.training)),
       ...row('Fin de formation', training.end_date ? formatDate(training.end_date) : ''),
       ...row('Distance', match.distance_km !== null && match.distance_km !== undefined && Number.isFinite(distance)
