@@ -21,6 +21,7 @@ const OUTCOME_TEXTS = {
   interview: 'L’employeur a noté un entretien avec vous.',
   hired: 'L’employeur a noté votre recrutement. Félicitations !',
   not_retained: 'L’employeur a noté que votre candidature n’est pas retenue pour ce poste.',
+  sans_reponse: 'L’employeur n’a pas donné suite dans les 30 jours : cette mise en relation est close.',
 };
 
 /** What the employer recorded, in the candidate's words (MatchForCandidate.status). */
@@ -61,7 +62,7 @@ export function matchChoice(match) {
   yes.addEventListener('click', () => answer(true));
   no.addEventListener('click', () => answer(false));
   return h('div', { class: 'match-choice' },
-    outcome ? h('p', { class: 'notice outcome', 'data-kind': match.status === 'not_retained' ? null : 'success', text: outcome }) : null,
+    outcome ? h('p', { class: 'notice outcome', 'data-kind': ['not_retained', 'sans_reponse'].includes(match.status) ? null : 'success', text: outcome }) : null,
     h('div', { class: 'actions' }, yes, no),
     decision);
 }

@@ -307,3 +307,50 @@ def test_a_truncated_sign_in_link_is_explained(stack, page):
     assert "token" not in page.inner_text("#alert")
     assert_accessible(page)
     assert unexpected_console_errors(page, {400}) == []
+
+
+def test_staff_figures_say_how_fresh_they_are_and_are_recomputed_on_demand(stack, page, matched):
+    employer, _, poller = matched
+    staff = api_session(stack, "agent@example.org")
+    page.context.add_cookies(
+        [{"name": c.name, "value": c.value, "url": stack.site_url} for c in staff.cookies]
+    )
+    say = f"{stack.site_url}/api/candidates/me/matches/{employer.offer_id}"
+    assert poller.post(say, json={"interested": True}, timeout=15).status_code == 200
+    assert staff.post(f"{stack.site_url}/api/staff/stats/refresh", json={"bassin": "4410"}, timeout=30).ok
+
+    page.goto(f"{stack.site_url}/agent/index.html?bassin=4410")
+    page.locator("#results").wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert plain(page.inner_text("#period")).startswith("Chiffres calculés le ")
+    headers = page.eval_on_selector_all(
+        "#stats-table thead th", "cells => cells.map(c => c.textContent.trim())"
+    )
+    column = headers.index("Candidats intéressés")
+
+    def shown() -> int:
+        cells = page.eval_on_selector_all(
+            "#stats-rows tr:first-child > *", "cells => cells.map(c => c.textContent)"
+        )
+        return int(re.sub(r"\s", "", cells[column]))
+
+    before = shown()
+    assert poller.post(say, json={"interested": False}, timeout=15).status_code == 200
+    page.reload()
+    page.locator("#results").wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert shown() == before  # the aggregate of the last computation, and the page says when
+    assert "calcul suivant" in page.inner_text("#freshness-hint")
+    assert_accessible(page)
+
+    press_enter_on(page, "#refresh", max_presses=40)
+    wait_text(page, "#refresh-status", "Chiffres recalculés le ")
+    assert shown() == before - 1
+    assert focused(page) == "refresh"
+    assert_accessible(page)
+    assert unexpected_console_errors(page) == []
+
+
+def test_make_run_console_is_readable(stack):
+    console = stack.log_path.read_text(encoding="utf-8")
+    assert "[passerelle] prêt." in console and ".local/app.log" in console
+    json_lines = [line for line in console.splitlines() if line.lstrip().startswith("{")]
+    assert json_lines == [], json_lines[:3]

@@ -18,7 +18,7 @@ const METRICS = [
   { key: 'offers', label: 'Offres ouvertes', read: (b) => b.open_offers },
   { key: 'matches', label: 'Correspondances', read: (b) => b.matches },
   { key: 'interested', label: 'Candidats intéressés', read: (b) => b.interested },
-  { key: 'hires', label: 'Embauches', read: (b) => b.hires },
+  { key: 'hires', label: 'Recrutements', read: (b) => b.hires },
   { key: 'share1', label: 'Part en emploi à 1 mois', isShare: true, read: (b) => share(b.placed_1_month) },
   { key: 'share6', label: 'Part en emploi à 6 mois', isShare: true, read: (b) => share(b.placed_6_months) },
 ];
