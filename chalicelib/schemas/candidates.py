@@ -186,6 +186,7 @@ class OfferSummary(BaseModel):
     commune_name: str
     bassin: BassinView
     contract_type: str
+    contract_type_label: str | None = Field(default=None, description="Le type de contrat en français")
     positions: int
     start_date: date
     expires_at: date

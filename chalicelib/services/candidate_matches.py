@@ -22,8 +22,11 @@ NO_MATCH = "Cette offre ne fait pas (ou plus) partie de vos correspondances."
 def offer_summary(offer: OfferRecord, company_name: str | None = None) -> OfferSummary:
     """The public view of an offer: no employer contact, no description; the company's name."""
     return OfferSummary(
-        **offer.model_dump(include=set(OfferSummary.model_fields) - {"bassin", "company_name"}),
+        **offer.model_dump(
+            include=set(OfferSummary.model_fields) - {"bassin", "company_name", "contract_type_label"}
+        ),
         company_name=company_name,
+        contract_type_label=labels.contract_label(offer.contract_type),
         metier_label=labels.metier_label(offer.code_rome),
         **labels.place(offer.code_insee, offer.bassin),
     )

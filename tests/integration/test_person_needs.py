@@ -62,7 +62,7 @@ def test_matches_profile_and_export_carry_labels_and_the_company(client, moto_en
     assert (match["interest"], match["interest_label"]) == ("interested", "intéressé(e)")
     assert (match["status"], match["status_label"]) == ("hired", "recruté(e)")
     assert (match["offer_status"], match["offer_status_label"]) == ("open", "ouverte")
-    assert match["offer"]["contract_type"] == "cdi"
+    assert (match["offer"]["contract_type"], match["offer"]["contract_type_label"]) == ("cdi", "CDI")
     labels = dict(
         zip(exported["profile"]["contract_types"], exported["profile"]["contract_type_labels"], strict=True)
     )
