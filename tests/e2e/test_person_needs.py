@@ -12,8 +12,10 @@ Every state passes axe-core (WCAG 2.1 AA); no unexpected console errors.
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -232,6 +234,10 @@ def test_employer_edits_company_details_with_the_keyboard(stack, page, matched):
     menu = page.inner_text(".site-header nav")
     assert "Se connecter" not in menu and "Candidats" not in menu and "Mon espace employeur" in menu
     assert "03 87 00 00 00" in plain(page.inner_text("#company-summary"))
+    # Two people of one first name are told apart by their commune.
+    press_enter_on(page, "button[aria-controls^='candidates']", max_presses=40)
+    page.locator(".card.candidate").first.wait_for(timeout=TIMEOUT_MS)
+    assert "Habite à" in page.inner_text(".card.candidate") and "Metz" in page.inner_text(".card.candidate")
 
     press_enter_on(page, "#company-edit", max_presses=80)
     page.locator("#company-editor").wait_for(state="visible", timeout=TIMEOUT_MS)
@@ -354,3 +360,22 @@ def test_make_run_console_is_readable(stack):
     assert "[passerelle] prêt." in console and ".local/app.log" in console
     json_lines = [line for line in console.splitlines() if line.lstrip().startswith("{")]
     assert json_lines == [], json_lines[:3]
+
+
+def test_rgpd_export_from_the_space_has_codes_and_labels(stack, page, matched):
+    employer, candidate, poller = matched
+    say = f"{stack.site_url}/api/candidates/me/matches/{employer.offer_id}"
+    assert poller.post(say, json={"interested": True}, timeout=15).status_code == 200
+    open_space(stack, page, candidate)
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        press_enter_on(page, "#export", max_presses=200)
+    document = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    profile = document["profile"]
+    assert {m["code_rome"]: m["label"] for m in profile["metiers"]}["G1609"] == "Cuisinier / Cuisinière"
+    assert [c["code"] for c in profile["competence_labels"]] == profile["competences"]
+    match = next(m for m in document["matches"] if m["offer_id"] == employer.offer_id)
+    assert (match["interest"], match["interest_label"]) == ("interested", "intéressé(e)")
+    assert (match["offer"]["contract_type"], match["offer"]["contract_type_label"]) == ("cdi", "CDI")
+    assert match["offer"]["company_name"] == employer.company
+    wait_text(page, "#status", "Vos données ont été téléchargées")
+    assert_accessible(page)
