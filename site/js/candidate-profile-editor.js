@@ -3,10 +3,9 @@
 // with the sign-up's autocompletes. PATCH /api/candidates/me with If-Match: a 409 says that the
 // profile changed meanwhile (another tab, another device) and offers to reload it.
 
-import { apiPatch, errorMessage, fieldErrors } from './api.js';
 import { communeAutocomplete, metierPicker } from './autocomplete.js';
 import { competencePicker } from './competences.js';
-import { clearErrors, h, setStatus, showErrors, whileBusy } from './forms.js';
+import { editPanel } from './edit-panel.js';
 
 const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 export const STALE_PROFILE =
@@ -20,17 +19,11 @@ export const STALE_PROFILE =
  * @param {() => void} options.onSignedOut
  */
 export function profileEditor({ current, onSaved, reload, onSignedOut }) {
-  const editor = document.getElementById('profile-editor');
-  const toggle = document.getElementById('profile-edit');
   const form = document.getElementById('profile-form');
-  const summary = document.getElementById('profile-error-summary');
-  const status = document.getElementById('profile-status');
   const bassinText = document.getElementById('commune-bassin');
   const value = (id) => document.getElementById(id).value.trim();
-  let commune = null;
   let trainingMetiers = null;
   let targetMetiers = null;
-  let mounted = false;
 
   const competences = competencePicker({
     groups: document.getElementById('competence-groups'),
@@ -57,7 +50,7 @@ export function profileEditor({ current, onSaved, reload, onSignedOut }) {
     for (const id of ['commune-autocomplete', 'training-metiers-autocomplete', 'target-metiers-autocomplete']) {
       document.getElementById(id).replaceChildren();
     }
-    commune = communeAutocomplete({
+    communeAutocomplete({
       container: document.getElementById('commune-autocomplete'),
       id: 'commune-input',
       labelId: 'commune-label',
@@ -78,20 +71,6 @@ export function profileEditor({ current, onSaved, reload, onSignedOut }) {
     form.elements.training_organisation.value = training.organisation || '';
     form.elements.training_certification.checked = Boolean(training.certification_obtained);
     competences.setMetiers(chosenMetiers(), profile.competences);
-    mounted = true;
-  }
-
-  function open(isOpen) {
-    editor.hidden = !isOpen;
-    toggle.setAttribute('aria-expanded', String(isOpen));
-    if (isOpen) {
-      clearErrors(form, summary);
-      setStatus(status, '');
-      fill(current());
-      document.getElementById('titre-modifier-profil').focus();
-    } else {
-      toggle.focus();
-    }
   }
 
   function changes() {
@@ -127,40 +106,25 @@ export function profileEditor({ current, onSaved, reload, onSignedOut }) {
     return errors;
   }
 
-  async function save(event) {
-    event.preventDefault();
-    clearErrors(form, summary);
+  function collect() {
     const body = changes();
-    const errors = localErrors(body);
-    if (Object.keys(errors).length) {
-      showErrors(form, summary, { fields: errors });
-      return;
-    }
-    const result = await whileBusy(document.getElementById('profile-save'), 'Enregistrement…', () =>
-      apiPatch('/api/candidates/me', body, { headers: { 'If-Match': String(current().version) } }));
-    if (result.status === 200) {
-      onSaved(result.body);
-      editor.hidden = true;
-      toggle.setAttribute('aria-expanded', 'false');
-      setStatus(status, 'Votre profil est enregistré. Les offres proposées seront recalculées d’ici quelques minutes.', 'success');
-      toggle.focus();
-    } else if (result.status === 409) {
-      showErrors(form, summary, { message: STALE_PROFILE });
-      const again = h('button', { type: 'button', class: 'secondary', text: 'Recharger mon profil' });
-      again.addEventListener('click', async () => {
-        await reload();
-        open(true);
-      });
-      summary.append(h('p', {}, again));
-    } else if (result.status === 401) {
-      onSignedOut();
-    } else {
-      showErrors(form, summary, { message: errorMessage(result), fields: fieldErrors(result) });
-    }
+    return { body, errors: localErrors(body) };
   }
 
-  toggle.addEventListener('click', () => open(editor.hidden));
-  document.getElementById('profile-cancel').addEventListener('click', () => open(false));
-  form.addEventListener('submit', save);
-  return { isMounted: () => mounted };
+  editPanel({
+    prefix: 'profile',
+    heading: 'titre-modifier-profil',
+    path: '/api/candidates/me',
+    current,
+    fill,
+    collect,
+    texts: {
+      saved: 'Votre profil est enregistré. Les offres proposées seront recalculées d’ici quelques minutes.',
+      stale: STALE_PROFILE,
+      reload: 'Recharger mon profil',
+    },
+    onSaved,
+    reload,
+    onSignedOut,
+  });
 }

@@ -2,9 +2,8 @@
 // l'entreprise »): name, contact, phone, commune (the sign-up's autocomplete). PATCH
 // /api/employers/me with If-Match; a 409 says that someone changed them meanwhile.
 
-import { apiPatch, errorMessage, fieldErrors } from './api.js';
 import { communeAutocomplete } from './autocomplete.js';
-import { clearErrors, h, setStatus, showErrors, whileBusy } from './forms.js';
+import { editPanel } from './edit-panel.js';
 import { formatPhone } from './format.js';
 
 export const STALE_COMPANY =
@@ -12,11 +11,7 @@ export const STALE_COMPANY =
 const PHONE_SHAPE = /^(?:(?:\+|00)33\s?|0)[1-9](?:[\s.-]?\d{2}){4}$/;
 
 export function companyEditor({ current, onSaved, reload, onSignedOut }) {
-  const editor = document.getElementById('company-editor');
-  const toggle = document.getElementById('company-edit');
   const form = document.getElementById('company-form');
-  const summary = document.getElementById('company-error-summary');
-  const status = document.getElementById('company-status');
   const bassinText = document.getElementById('company-commune-bassin');
   const value = (id) => document.getElementById(id).value.trim();
 
@@ -41,22 +36,7 @@ export function companyEditor({ current, onSaved, reload, onSignedOut }) {
     });
   }
 
-  function open(isOpen) {
-    editor.hidden = !isOpen;
-    toggle.setAttribute('aria-expanded', String(isOpen));
-    if (isOpen) {
-      clearErrors(form, summary);
-      setStatus(status, '');
-      fill(current());
-      document.getElementById('titre-modifier-entreprise').focus();
-    } else {
-      toggle.focus();
-    }
-  }
-
-  async function save(event) {
-    event.preventDefault();
-    clearErrors(form, summary);
+  function collect() {
     const body = {
       company_name: value('company_name'),
       contact_name: value('contact_name'),
@@ -74,34 +54,23 @@ export function companyEditor({ current, onSaved, reload, onSignedOut }) {
         ? 'Choisissez la commune dans la liste proposée.'
         : 'Saisissez la commune de l’établissement, puis choisissez-la dans la liste.';
     }
-    if (Object.keys(errors).length) {
-      showErrors(form, summary, { fields: errors });
-      return;
-    }
-    const result = await whileBusy(document.getElementById('company-save'), 'Enregistrement…', () =>
-      apiPatch('/api/employers/me', body, { headers: { 'If-Match': String(current().version) } }));
-    if (result.status === 200) {
-      onSaved(result.body);
-      editor.hidden = true;
-      toggle.setAttribute('aria-expanded', 'false');
-      setStatus(status, 'Les informations de l’entreprise sont enregistrées.', 'success');
-      toggle.focus();
-    } else if (result.status === 409) {
-      showErrors(form, summary, { message: STALE_COMPANY });
-      const again = h('button', { type: 'button', class: 'secondary', text: 'Recharger les informations' });
-      again.addEventListener('click', async () => {
-        await reload();
-        open(true);
-      });
-      summary.append(h('p', {}, again));
-    } else if (result.status === 401) {
-      onSignedOut();
-    } else {
-      showErrors(form, summary, { message: errorMessage(result), fields: fieldErrors(result) });
-    }
+    return { body, errors };
   }
 
-  toggle.addEventListener('click', () => open(editor.hidden));
-  document.getElementById('company-cancel').addEventListener('click', () => open(false));
-  form.addEventListener('submit', save);
+  editPanel({
+    prefix: 'company',
+    heading: 'titre-modifier-entreprise',
+    path: '/api/employers/me',
+    current,
+    fill,
+    collect,
+    texts: {
+      saved: 'Les informations de l’entreprise sont enregistrées.',
+      stale: STALE_COMPANY,
+      reload: 'Recharger les informations',
+    },
+    onSaved,
+    reload,
+    onSignedOut,
+  });
 }
