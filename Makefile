@@ -52,7 +52,7 @@ $(PYDEPS): requirements.txt requirements-dev.txt $(call stale,$(VENV)) | python
 	touch $@
 
 $(NODEDEPS): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The site built into build/site (pages from site/_layout.html, static files, npm files): docs/site.md.

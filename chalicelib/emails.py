@@ -64,10 +64,10 @@ def welcome(token: str, role: str) -> tuple[str, str, str]:
     return subject, text, _html(lines, ("Accéder à mon espace", url))
 
 
-def digest(lines: list[str], unsubscribe_url: str, intro: str) -> tuple[str, str, str]:
+def digest(lines: list[str], unsubscribe_url: str, intro: str, space: str) -> tuple[str, str, str]:
+    """`space`: the page of the matches (a signed-out reader is asked to sign in there, and told why)."""
     subject = "Passerelle : de nouvelles correspondances pour vous"
     paragraphs = ["Bonjour,", intro, *lines]
-    space = f"{get_settings().site_url}/connexion.html"
     text = "\n\n".join([*paragraphs, f"Pour les consulter : {space}"])
     text += _FOOTER_TEXT + f"Ne plus recevoir ces récapitulatifs : {unsubscribe_url}\n"
     html = _html(

@@ -260,7 +260,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "chalicelib" / "data")
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed files are stale")
     args = parser.parse_args(argv)
-    outputs = build(args.shared)
+    if not args.shared.is_dir():
+        # A plain clone of the repository has no ../shared/data: the committed files are used as
+        # they are, and only their proof against the sources is skipped.
+        if args.check:
+            print(
+                f"refdata-check ignoré : les sources {args.shared} sont absentes (dépôt cloné seul). "
+                f"Les fichiers de {args.out} sont utilisés tels quels ; la preuve qu'ils "
+                "correspondent à leurs sources se fait là où ../shared/data existe.",
+                file=sys.stderr,
+            )
+            return 0
+        print(f"sources introuvables : {args.shared} (voir docs/reference-data.md)", file=sys.stderr)
+        return 2
+    try:
+        outputs = build(args.shared)
+    except FileNotFoundError as exc:
+        print(f"source manquante dans {args.shared} : {exc.filename}", file=sys.stderr)
+        return 2
     if args.check:
         stale = [
             name

@@ -43,6 +43,7 @@ PAGES = [
     "/candidat/inscription.html",
     "/candidat/espace.html",
     "/offres.html",
+    "/offre.html?id=off-1",
     "/employeur/inscription.html",
     "/employeur/espace.html",
     "/employeur/offre.html",

@@ -27,11 +27,32 @@ SITE_PORT = int(os.environ.get("PASSERELLE_SITE_PORT", "8080"))
 STAFF_EMAIL = os.environ.get("PASSERELLE_STAFF_EMAIL", "agent@example.org")
 MATCHING_INTERVAL_S = int(os.environ.get("PASSERELLE_MATCHING_INTERVAL_S", "300"))
 DEMO = os.environ.get("PASSERELLE_DEMO_DATA", "1") != "0"
-LOG_DIR = ROOT / ".local"  # moto's request log goes there, not to the console
+LOG_DIR = ROOT / ".local"  # moto's request log and the app's JSON logs go there, not to the console
+# The console shows readable lines (URLs, sign-in links, « prêt. »); the app's JSON log lines go to
+# .local/app.log (this process: workers, timer, demo data) and .local/api.log (chalice local),
+# unless PASSERELLE_JSON_LOGS=console.
+JSON_LOGS_ON_CONSOLE = os.environ.get("PASSERELLE_JSON_LOGS", "file") == "console"
+CONSOLE = sys.stdout
 
 
 def log(message: str) -> None:
-    print(f"[passerelle] {message}", flush=True)
+    print(f"[passerelle] {message}", file=CONSOLE, flush=True)
+
+
+def json_logs_to_file() -> None:
+    """The Powertools logger and the metrics (EMF lines printed on stdout) of this process → app.log."""
+    if JSON_LOGS_ON_CONSOLE:
+        return
+    import logging
+
+    from chalicelib.observability import logger
+
+    LOG_DIR.mkdir(exist_ok=True)
+    stream = (LOG_DIR / "app.log").open("a", encoding="utf-8", buffering=1)
+    sys.stdout = stream
+    handler = logger.registered_handler
+    if isinstance(handler, logging.StreamHandler):
+        handler.setStream(stream)
 
 
 def port_free(port: int) -> bool:
@@ -48,7 +69,9 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) ->
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"process exited with {proc.returncode} before {url} answered")
+            raise RuntimeError(
+                f"process exited with {proc.returncode} before {url} answered (journaux : {LOG_DIR}/)"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -85,6 +108,7 @@ class Stack:
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": "eu-west-3",
         }
+        json_logs_to_file()
         moto_url = f"http://{HOST}:{MOTO_PORT}"
         log(f"moto (AWS local) sur {moto_url}")
         moto = self.spawn(
@@ -123,6 +147,7 @@ class Stack:
                 str(API_PORT),
             ],
             env,
+            None if JSON_LOGS_ON_CONSOLE else "api.log",
         )
         wait_http(f"http://{HOST}:{API_PORT}/api/health", 60, api)
 
@@ -218,6 +243,9 @@ class Stack:
         log(f"  API           http://{HOST}:{SITE_PORT}/api/health  (chalice local sur le port {API_PORT})")
         log(f"  AWS local     http://{HOST}:{MOTO_PORT}/moto-api/  (e-mails : /moto-api/data.json)")
         log(f"  compte agent  {STAFF_EMAIL} (demandez un lien sur /connexion.html)")
+        if not JSON_LOGS_ON_CONSOLE:
+            where = LOG_DIR.relative_to(ROOT)
+            log(f"  journaux      {where}/app.log, {where}/api.log (PASSERELLE_JSON_LOGS=console : ici)")
         log("  Ctrl-C pour tout arrêter.")
 
     def stop(self) -> None:

@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import Access, Context, Reply, route
 from chalicelib.errors import ValidationFailed
-from chalicelib.schemas.auth import MagicLinkRequest, SessionRequest, SessionView
+from chalicelib.schemas.auth import MagicLinkRequest, SessionRequest, SessionState, SessionView
 from chalicelib.schemas.common import Accepted
 from chalicelib.services import sessions
 
@@ -59,3 +59,18 @@ def logout(ctx: Context) -> Reply:
 @route(bp, "/auth/me", access=Access.SIGNED_IN, summary="Qui suis-je ?", response=SessionView, tags=TAGS)
 def whoami(ctx: Context) -> SessionView:
     return SessionView(role=ctx.principal.role, id=ctx.principal.id)
+
+
+@route(
+    bp,
+    "/auth/state",
+    access=Access.PUBLIC,
+    summary="Suis-je connecté(e), et comme quoi ? (200 même sans session)",
+    response=SessionState,
+    tags=TAGS,
+)
+def session_state(ctx: Context) -> SessionState:
+    principal = ctx.principal
+    if principal is None:
+        return SessionState(signed_in=False)
+    return SessionState(signed_in=True, role=principal.role)

@@ -128,3 +128,16 @@ def say_interest(ctx: Context, offer_id: str) -> MatchForCandidate:
 def remind_employer(ctx: Context, offer_id: str) -> Accepted:
     candidate_matches.send_reminder(ctx.principal.id, offer_id)
     return Accepted(message="L'employeur a été relancé par e-mail.")
+
+
+@route(
+    bp,
+    "/candidates/me/matches/{offer_id}",
+    access=Role.CANDIDATE,
+    summary="Une de mes offres correspondantes (ce que j'en ai dit, la suite donnée par l'employeur)",
+    response=MatchForCandidate,
+    errors=(404,),
+    tags=TAGS,
+)
+def my_match(ctx: Context, offer_id: str) -> MatchForCandidate:
+    return candidate_matches.get_match(ctx.principal.id, offer_id)

@@ -10,7 +10,7 @@ from chalicelib.schemas.daily_runs import DailyRunListQuery, DailyRunView
 from chalicelib.schemas.employers import EmployerResponsivenessView, UnansweredQuery
 from chalicelib.schemas.exports import ExportLogPage, ExportLogQuery, ExportRequest, ExportView
 from chalicelib.schemas.runs import RunListQuery, RunView
-from chalicelib.schemas.stats import StatsQuery, StatsView
+from chalicelib.schemas.stats import StatsQuery, StatsRefreshRequest, StatsRefreshView, StatsView
 
 bp = Blueprint(__name__)
 TAGS = ("Agents de la Région",)
@@ -30,6 +30,22 @@ def staff_stats(ctx: Context) -> StatsView:
     from chalicelib.services.staff_stats import get_stats
 
     return get_stats(ctx.query)
+
+
+@route(
+    bp,
+    "/staff/stats/refresh",
+    "POST",
+    access=Role.STAFF,
+    summary="Recalculer maintenant les chiffres d'un bassin (ou des 27 sans bassin)",
+    body=StatsRefreshRequest,
+    response=StatsRefreshView,
+    tags=TAGS,
+)
+def refresh_staff_stats(ctx: Context) -> StatsRefreshView:
+    from chalicelib.services.staff_stats import refresh_now
+
+    return refresh_now(ctx.body.bassin)
 
 
 # --- matching runs ----------------------------------------------------------------------------

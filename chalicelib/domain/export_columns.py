@@ -2,7 +2,8 @@
 this module imports no schema). Cells are written by domain/export_format.py.
 
 Only the candidates export carries names and contact details, and only for people who agreed to
-be contacted; the other exports carry ids.
+be contacted; the other exports carry the people's ids (to be joined with the candidates export),
+and the offer's title and the company's name next to their ids.
 """
 
 from __future__ import annotations
@@ -69,8 +70,10 @@ OFFER_HEADER = (
 )
 MATCH_HEADER = (
     "Identifiant de l'offre",
+    "Intitulé de l'offre",
     "Identifiant du candidat",
     "Identifiant de l'employeur",
+    "Entreprise",
     "Code bassin",
     "Bassin d'emploi",
     "Score",
@@ -86,8 +89,10 @@ MATCH_HEADER = (
 )
 OUTCOME_HEADER = (
     "Identifiant de l'offre",
+    "Intitulé de l'offre",
     "Identifiant du candidat",
     "Identifiant de l'employeur",
+    "Entreprise",
     "Code bassin",
     "Bassin d'emploi",
     "Intérêt du candidat",
@@ -161,11 +166,16 @@ def offer_row(o: Any, refs: Any) -> list[Cell]:
     ]
 
 
-def match_row(m: Any, interaction: Any, refs: Any) -> list[Cell]:
+def match_row(
+    m: Any, interaction: Any, refs: Any, names: tuple[str | None, str | None] = (None, None)
+) -> list[Cell]:
+    """`names`: the offer's title and its company's name."""
     return [
         m.offer_id,
+        names[0],
         m.candidate_id,
         m.employer_id,
+        names[1],
         m.bassin,
         _bassin_label(refs, m.bassin),
         m.score,
@@ -181,14 +191,16 @@ def match_row(m: Any, interaction: Any, refs: Any) -> list[Cell]:
     ]
 
 
-def outcome_row(i: Any, refs: Any) -> list[Cell]:
+def outcome_row(i: Any, refs: Any, names: tuple[str | None, str | None] = (None, None)) -> list[Cell]:
     history = " ; ".join(
         f"{OUTCOMES.get(e.status, e.status)} le {french_date(paris_day(e.at))}" for e in i.history
     )
     return [
         i.offer_id,
+        names[0],
         i.candidate_id,
         i.employer_id,
+        names[1],
         i.bassin or None,
         _bassin_label(refs, i.bassin),
         INTERESTS.get(i.interest) if i.interest else None,

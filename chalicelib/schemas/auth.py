@@ -19,3 +19,10 @@ class SessionRequest(Body):
 class SessionView(BaseModel):
     role: Role
     id: str
+
+
+class SessionState(BaseModel):
+    """Whether the caller is signed in, and as what (the site's header asks on every page)."""
+
+    signed_in: bool
+    role: Role | None = None

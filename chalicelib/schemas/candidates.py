@@ -26,6 +26,7 @@ from chalicelib.schemas.fields import (
     unique,
 )
 from chalicelib.schemas.matches_store import OutcomeEvent
+from chalicelib.schemas.offers import CompetenceLabel
 from chalicelib.schemas.offers_store import ContractType
 from chalicelib.schemas.referentials import BassinView
 from chalicelib.schemas.sharing import SharingView
@@ -140,6 +141,11 @@ class InterestRequest(Body):
 
 
 # --- responses ---------------------------------------------------------------------------------
+class MetierLabel(BaseModel):
+    code_rome: str
+    label: str
+
+
 class CandidateView(BaseModel):
     """The candidate's own profile."""
 
@@ -167,6 +173,11 @@ class CandidateView(BaseModel):
     updated_at: str
     last_active_at: str
     data_kept_until: date = Field(description="Sans activité d'ici là, le compte et ses données sont effacés")
+    metiers: list[MetierLabel] = Field(
+        description="Libellés des métiers de la formation et des métiers visés (codes ROME)"
+    )
+    competence_labels: list[CompetenceLabel] = Field(description="Libellés des compétences, dans leur ordre")
+    contract_type_labels: list[str] = Field(description="Libellés des types de contrat, dans leur ordre")
 
 
 class OfferSummary(BaseModel):
@@ -174,12 +185,14 @@ class OfferSummary(BaseModel):
 
     id: str
     title: str
+    company_name: str | None = Field(default=None, description="Nom de l'entreprise qui recrute")
     code_rome: str
     metier_label: str
     code_insee: str
     commune_name: str
     bassin: BassinView
     contract_type: str
+    contract_type_label: str | None = Field(default=None, description="Le type de contrat en français")
     positions: int
     start_date: date
     expires_at: date
@@ -211,19 +224,25 @@ class MatchForCandidate(BaseModel):
     employer_responsiveness: str | None = Field(
         default=None, description="Le taux de réponse de l'employeur, en une phrase"
     )
+    status_label: str | None = Field(
+        default=None, description="La suite donnée par l'employeur, en français (entretien, recruté(e)…)"
+    )
 
 
 class ExportedMatch(BaseModel):
     offer_id: str
     offer: OfferSummary | None = Field(description="Absente si l'offre a été supprimée")
     offer_status: str | None
+    offer_status_label: str | None
     score: int | None = Field(description="Absent si la correspondance n'est plus proposée")
     distance_km: float | None
     reasons: list[str]
     computed_at: str | None
     interest: str | None
+    interest_label: str | None
     interest_at: str | None
     status: str | None
+    status_label: str | None
     status_at: str | None
     history: list[OutcomeEvent]
 

@@ -38,6 +38,9 @@ class ExportView(BaseModel):
 class ExportLogEntry(BaseModel):
     id: str
     staff_id: str = Field(description="Qui : l'agent qui a demandé l'export")
+    staff_email: str | None = Field(
+        default=None, description="Son adresse e-mail (absente si l'agent n'est plus habilité)"
+    )
     kind: ExportKind
     format: ExportFormat
     filters: ExportFilters

@@ -237,6 +237,9 @@ class MatchForEmployer(BaseModel):
 
     candidate_id: str
     first_name: str
+    commune_name: str | None = Field(
+        default=None, description="Commune de résidence (distingue deux personnes du même prénom)"
+    )
     training: TrainingSummary
     competences: list[CompetenceLabel]
     distance_km: float | None

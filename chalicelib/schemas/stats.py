@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.schemas.bases import Period
+from chalicelib.schemas.bases import Body, Period
+from chalicelib.schemas.fields import BassinCode
 
 
 class StatsQuery(Period):
@@ -120,3 +121,14 @@ class StatsView(BaseModel):
     )
     region: BassinFigures = Field(description="Total des 27 bassins du Grand Est")
     trend: list[TrendPoint] = Field(default_factory=list, description="Évolution mois par mois, région")
+
+
+class StatsRefreshRequest(Body):
+    """POST /api/staff/stats/refresh: recompute one bassin's figures now (all 27 without `bassin`)."""
+
+    bassin: BassinCode | None = None
+
+
+class StatsRefreshView(BaseModel):
+    bassins: int = Field(description="Nombre de bassins recalculés")
+    refreshed_at: str = Field(description="Heure du calcul")

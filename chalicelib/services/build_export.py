@@ -21,7 +21,7 @@ from chalicelib.domain.calendar import paris_day, paris_today, utc_timestamp
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.gateways import exports_store
 from chalicelib.observability import logger, metrics
-from chalicelib.repositories import candidates, exports, matches, offers, stats, structures, trainings
+from chalicelib.repositories import candidates, employers, exports, matches, offers, stats, structures, trainings
 from chalicelib.schemas.exports_store import ExportFilters, ExportRecord
 
 XLSX_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows, less the header
@@ -71,22 +71,44 @@ def _offer_rows(bassin: str, filters: ExportFilters, progress: Progress) -> Rows
             yield columns.offer_row(record, refs)
 
 
+class OfferNames:
+    """(offer title, company name) of an offer id, each offer and employer read once per export."""
+
+    def __init__(self) -> None:
+        self.offers: dict[str, tuple[str | None, str | None]] = {}
+        self.companies: dict[str, str | None] = {}
+
+    def __call__(self, offer_id: str) -> tuple[str | None, str | None]:
+        if offer_id not in self.offers:
+            offer = offers.get(offer_id)
+            if offer is None:
+                self.offers[offer_id] = (None, None)
+            else:
+                if offer.employer_id not in self.companies:
+                    employer = employers.get(offer.employer_id)
+                    self.companies[offer.employer_id] = employer.company_name if employer else None
+                self.offers[offer_id] = (offer.title, self.companies[offer.employer_id])
+        return self.offers[offer_id]
+
+
 def _match_rows(bassin: str, filters: ExportFilters, progress: Progress) -> Rows:
     refs = get_referentials()
+    names = OfferNames()
     for offer_id, _ in stats.open_offers(bassin):
         for view in matches.for_offer(offer_id):
             if view.match is not None and _in_period(paris_day(view.match.computed_at), filters):
-                yield columns.match_row(view.match, view.interaction, refs)
+                yield columns.match_row(view.match, view.interaction, refs, names(offer_id))
         progress.step()
 
 
 def _outcome_rows(bassin: str, filters: ExportFilters, progress: Progress) -> Rows:
     refs = get_referentials()
+    names = OfferNames()
     for interaction in stats.interactions_in_bassin(bassin):
         progress.step()
         latest = max(filter(None, (interaction.interest_at, interaction.status_at)), default=None)
         if _in_period(paris_day(latest), filters):
-            yield columns.outcome_row(interaction, refs)
+            yield columns.outcome_row(interaction, refs, names(interaction.offer_id))
 
 
 def _structures_of(bassin: str) -> list:
@@ -129,7 +151,7 @@ KINDS = {
     "candidates": KindSpec(columns.CANDIDATE_HEADER, "Candidats", stats.count_candidates, _candidate_rows),
     "offers": KindSpec(columns.OFFER_HEADER, "Offres", stats.count_offers, _offer_rows),
     "matches": KindSpec(columns.MATCH_HEADER, "Correspondances", stats.count_open_offers, _match_rows),
-    "outcomes": KindSpec(columns.OUTCOME_HEADER, "Résultats", stats.count_interactions, _outcome_rows),
+    "outcomes": KindSpec(columns.OUTCOME_HEADER, "Suites données", stats.count_interactions, _outcome_rows),
     "structures": KindSpec(
         columns.STRUCTURE_HEADER, "Structures", lambda b: len(_structures_of(b)), _structure_rows
     ),

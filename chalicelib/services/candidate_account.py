@@ -20,7 +20,7 @@ from chalicelib.schemas.candidates import (
 )
 from chalicelib.schemas.candidates_store import CandidateRecord, TrainingRecord
 from chalicelib.services import labels, matching_triggers
-from chalicelib.services.candidate_matches import offer_summary
+from chalicelib.services.candidate_matches import company_names, offer_summary
 
 GONE = "Ce compte n'existe plus."
 STALE = (
@@ -52,6 +52,9 @@ def profile_view(record: CandidateRecord) -> CandidateView:
         **record.model_dump(exclude={"signup_request", "bassin"}),
         **labels.place(record.code_insee, record.bassin),
         data_kept_until=candidates.expiry_of(record.last_active_at).date(),
+        metiers=labels.metier_labels(record.metier_codes),
+        competence_labels=labels.competence_labels(record.competences),
+        contract_type_labels=[labels.contract_label(c) for c in record.contract_types],
     )
 
 
@@ -147,21 +150,25 @@ def export(candidate_id: str, now: datetime | None = None) -> CandidateExport:
     record = _load(candidate_id)
     pairs = matches.for_candidate(candidate_id)
     found = offers.get_many(p.offer_id for p in pairs)
+    names = company_names(list(found.values()))
     exported = []
     for pair in pairs:
         offer, match, act = found.get(pair.offer_id), pair.match, pair.interaction
         exported.append(
             ExportedMatch(
                 offer_id=pair.offer_id,
-                offer=offer_summary(offer) if offer else None,
+                offer=offer_summary(offer, names.get(offer.employer_id)) if offer else None,
                 offer_status=offer.status if offer else None,
+                offer_status_label=labels.offer_status_label(offer.status) if offer else None,
                 score=match.score if match else None,
                 distance_km=match.distance_km if match else None,
                 reasons=match.reasons if match else [],
                 computed_at=match.computed_at if match else None,
                 interest=act.interest if act else None,
+                interest_label=labels.interest_label(act.interest) if act else None,
                 interest_at=act.interest_at if act else None,
                 status=act.status if act else None,
+                status_label=labels.outcome_label(act.status) if act else None,
                 status_at=act.status_at if act else None,
                 history=act.history if act else [],
             )

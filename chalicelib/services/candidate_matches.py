@@ -32,13 +32,23 @@ _OFFER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 NO_MATCH = "Cette offre ne fait pas (ou plus) partie de vos correspondances."
 
 
-def offer_summary(offer: OfferRecord) -> OfferSummary:
-    """The public view of an offer: no employer contact, no description."""
+def offer_summary(offer: OfferRecord, company_name: str | None = None) -> OfferSummary:
+    """The public view of an offer: no employer contact, no description; the company's name."""
     return OfferSummary(
-        **offer.model_dump(include=set(OfferSummary.model_fields) - {"bassin"}),
+        **offer.model_dump(
+            include=set(OfferSummary.model_fields) - {"bassin", "company_name", "contract_type_label"}
+        ),
+        company_name=company_name,
+        contract_type_label=labels.contract_label(offer.contract_type),
         metier_label=labels.metier_label(offer.code_rome),
         **labels.place(offer.code_insee, offer.bassin),
     )
+
+
+def company_names(records: list[OfferRecord]) -> dict[str, str]:
+    """employer id → company name, in one batch read."""
+    found = employers.get_many({r.employer_id for r in records})
+    return {key: employer.company_name for key, employer in found.items()}
 
 
 def is_shown(offer: OfferRecord | None, today: date) -> bool:
@@ -59,12 +69,14 @@ def answer_of(pair: MatchPair) -> EmployerAnswer | None:
     )
 
 
-def _view(pair: MatchPair, offer: OfferRecord, rate_sentence: str | None = None) -> MatchForCandidate:
+def _view(
+    pair: MatchPair, offer: OfferRecord, company_name: str | None, rate_sentence: str | None = None
+) -> MatchForCandidate:
     assert pair.match is not None
     act = pair.interaction
     waiting = act is not None and act.interest == "interested" and act.status is None and act.interest_at
     return MatchForCandidate(
-        offer=offer_summary(offer),
+        offer=offer_summary(offer, company_name),
         score=pair.match.score,
         distance_km=pair.match.distance_km,
         reasons=pair.match.reasons,
@@ -74,7 +86,12 @@ def _view(pair: MatchPair, offer: OfferRecord, rate_sentence: str | None = None)
         reminder_from=reminder_due_at(act.interest_at) if waiting and act and act.interest_at else None,
         reminded_at=act.candidate_reminded_at if act else None,
         employer_responsiveness=rate_sentence,
+        status_label=labels.outcome_label(pair.status),
     )
+
+
+def _company(offer: OfferRecord) -> str | None:
+    return company_names([offer]).get(offer.employer_id)
 
 
 def list_matches(candidate_id: str, today: date | None = None) -> list[MatchForCandidate]:
@@ -87,8 +104,11 @@ def list_matches(candidate_id: str, today: date | None = None) -> list[MatchForC
     # A paused employer's offers stay with the candidates who had them before the pause.
     shown = [(p, o) for p, o in shown if _still_proposed(p, figures.get(o.employer_id))]
     shown.sort(key=lambda pair: (-pair[0].score, pair[1].start_date, pair[0].offer_id))
+    shown = shown[:MAX_SHOWN]
+    names = company_names([offer for _, offer in shown])
     return [
-        _view(pair, offer, _sentence(figures.get(offer.employer_id))) for pair, offer in shown[:MAX_SHOWN]
+        _view(pair, offer, names.get(offer.employer_id), _sentence(figures.get(offer.employer_id)))
+        for pair, offer in shown
     ]
 
 
@@ -102,6 +122,20 @@ def _still_proposed(pair: MatchPair, figures: ResponsivenessRecord | None) -> bo
 
 def _sentence(figures: ResponsivenessRecord | None) -> str | None:
     return rate_sentence(figures.rate, figures.interests) if figures else None
+
+
+def get_match(candidate_id: str, offer_id: str, today: date | None = None) -> MatchForCandidate:
+    """One of the candidate's matches (the offer page shows the choice next to the offer)."""
+    today = today or paris_today()
+    pair = matches.get(offer_id, candidate_id) if _OFFER_ID.match(offer_id) else None
+    offer = offers.get(offer_id) if pair is not None and pair.match is not None else None
+    if pair is None or offer is None or not is_shown(offer, today):
+        raise NotFound(NO_MATCH)
+    return _view(pair, offer, _company(offer), _rate_sentence_of(offer))
+
+
+def _rate_sentence_of(offer: OfferRecord) -> str | None:
+    return _sentence(responsiveness_repo.get_many({offer.employer_id}).get(offer.employer_id))
 
 
 def set_interest(
@@ -122,7 +156,7 @@ def set_interest(
     logger.info("interest recorded", extra={"candidate_id": candidate_id, "offer_id": offer_id})
     updated = matches.get(offer_id, candidate_id)
     assert updated is not None
-    return _view(updated, offer)
+    return _view(updated, offer, _company(offer), _rate_sentence_of(offer))
 
 
 def send_reminder(candidate_id: str, offer_id: str, now: datetime | None = None) -> None:

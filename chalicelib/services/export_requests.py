@@ -25,6 +25,7 @@ from chalicelib.schemas.exports import (
 from chalicelib.schemas.exports_store import ID_PATTERN, ExportRecord
 from chalicelib.schemas.pagination import decode_cursor, encode_cursor
 from chalicelib.services.idempotency import run_idempotent
+from chalicelib.services.sessions import staff_addresses
 
 
 def request_export(staff_id: str, body: ExportRequest, idempotency_key: str | None) -> dict:
@@ -76,7 +77,10 @@ def export_log(query: ExportLogQuery, staff_id: str) -> ExportLogPage:
     """One page of the audit log, newest first; `mine` keeps the caller's own exports."""
     start_key = decode_cursor(query.next, exports.start_key_is_valid)
     records, last = exports.page(query.limit, start_key, staff_id if query.mine else None)
+    agents = staff_addresses() if records else {}
+    fields = set(ExportLogEntry.model_fields) - {"staff_email"}
     items = [
-        ExportLogEntry.model_validate(r.model_dump(include=set(ExportLogEntry.model_fields))) for r in records
+        ExportLogEntry.model_validate({**r.model_dump(include=fields), "staff_email": agents.get(r.staff_id)})
+        for r in records
     ]
     return ExportLogPage(items=items, next=encode_cursor(last))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from chalicelib.domain.export_columns import CONTRACTS, INTERESTS, OFFER_STATUSES, OUTCOMES
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.schemas.offers import CompetenceLabel
 from chalicelib.schemas.referentials import BassinView
@@ -35,3 +36,24 @@ def competence_labels(codes: Iterable[str]) -> list[CompetenceLabel]:
 def place(code_insee: str, bassin: str) -> dict[str, object]:
     """The `commune_name` and `bassin` fields of a view."""
     return {"commune_name": commune_name(code_insee), "bassin": bassin_view(bassin)}
+
+
+def metier_labels(codes: Iterable[str]) -> list[dict[str, str]]:
+    """`{code_rome, label}` of each code, once, in order."""
+    return [{"code_rome": c, "label": metier_label(c)} for c in dict.fromkeys(codes)]
+
+
+def contract_label(code: str) -> str:
+    return CONTRACTS.get(code, code)
+
+
+def interest_label(code: str | None) -> str | None:
+    return INTERESTS.get(code, code) if code else None
+
+
+def outcome_label(code: str | None) -> str | None:
+    return OUTCOMES.get(code, code) if code else None
+
+
+def offer_status_label(code: str | None) -> str | None:
+    return OFFER_STATUSES.get(code, code) if code else None

@@ -71,27 +71,31 @@ def send_digests(new_pairs: Iterable[tuple[str, str]], day: str) -> int:
             if not by_candidate[candidate_id]:
                 del by_candidate[candidate_id]
     sent = 0
-    space = f"{get_settings().site_url}/candidat/espace.html#preferences"
+    space = f"{get_settings().site_url}/candidat/espace.html"
     for candidate in candidates_repo.get_many(by_candidate).values():
         _sms_new_matches(candidate, len(by_candidate[candidate.id]), day)
         if candidate.digest_opt_out or not _claim_today(candidate.id, day):
             continue
         titles = sorted(offers[o].title for o in by_candidate[candidate.id] if o in offers)
         intro = f"{_plural(len(titles), 'nouvelle offre correspond', 'nouvelles offres correspondent')} à votre profil :"
-        subject, text, html = emails.digest([f"• {t}" for t in titles[:10]], space, intro)
+        subject, text, html = emails.digest(
+            [f"• {t}" for t in titles[:10]], f"{space}#preferences", intro, f"{space}#offres"
+        )
         send_email(candidate.email, subject, text, html)
         sent += 1
     by_employer: dict[str, int] = defaultdict(int)
     for offer_id, candidate_ids in by_offer.items():
         if offer_id in offers:
             by_employer[offers[offer_id].employer_id] += len(candidate_ids)
-    employer_space = f"{get_settings().site_url}/employeur/espace.html#preferences"
+    employer_space = f"{get_settings().site_url}/employeur/espace.html"
     for employer in employers_repo.get_many(by_employer).values():
         if getattr(employer, "digest_opt_out", False) or not _claim_today(employer.id, day):
             continue
         count = by_employer[employer.id]
         intro = f"{_plural(count, 'nouvelle personne formée correspond', 'nouvelles personnes formées correspondent')} à vos offres."
-        subject, text, html = emails.digest([], employer_space, intro)
+        subject, text, html = emails.digest(
+            [], f"{employer_space}#preferences", intro, f"{employer_space}#offres"
+        )
         send_email(employer.email, subject, text, html)
         sent += 1
     if sent:

@@ -22,6 +22,7 @@ from chalicelib.schemas.matches_store import OUTCOMES_EMPLOYER, MatchPair
 from chalicelib.schemas.offers import CompetenceLabel, MatchCounts, MatchForEmployer, TrainingSummary
 from chalicelib.schemas.offers_store import OfferRecord
 from chalicelib.services import employer_responsiveness
+from chalicelib.services.labels import commune_name
 from chalicelib.services.submit_offer import owned_offer
 
 NOT_MATCHED = "Ce candidat ne fait pas partie des correspondances de cette offre."
@@ -82,6 +83,7 @@ def candidate_out(view: MatchPair, candidate: CandidateRecord, offer: OfferRecor
     return MatchForEmployer(
         candidate_id=candidate.id,
         first_name=candidate.first_name,
+        commune_name=commune_name(candidate.code_insee),
         training=TrainingSummary(
             title=candidate.training.title,
             code_rome=candidate.training.code_rome,

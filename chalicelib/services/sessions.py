@@ -96,6 +96,11 @@ def _check_rate(kind: str, subject: str, limit: int) -> None:
         raise RateLimited("Trop de demandes de lien de connexion. Réessayez dans quelques minutes.")
 
 
+def staff_addresses() -> dict[str, str]:
+    """staff id → e-mail address of every current agent (the audit log names who did what)."""
+    return {staff_id(email): email for email in secrets.staff_emails()}
+
+
 def lookup_account(email: str) -> tuple[str, str] | None:
     """(owner id, role) for an address: staff from configuration, others from the uniqueness item."""
     if email in secrets.staff_emails():

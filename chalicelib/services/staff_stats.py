@@ -19,7 +19,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from chalicelib.domain.calendar import paris_day, utc_timestamp
+from chalicelib.domain.calendar import paris_day, paris_today, utc_timestamp
 from chalicelib.domain.followup import (
     DUE_DAYS,
     departement_of,
@@ -44,6 +44,7 @@ from chalicelib.schemas.stats import (
     Share,
     StatsPeriod,
     StatsQuery,
+    StatsRefreshView,
     StatsView,
     TrendPoint,
 )
@@ -190,6 +191,16 @@ def refresh_stats(bassin: str, today: date, matches: int | None = None) -> dict[
     stats.put_figures(bassin, figures)
     logger.info("staff figures refreshed", extra={"bassin": bassin, "candidates": candidates})
     return figures
+
+
+def refresh_now(bassin: str | None) -> StatsRefreshView:
+    """A staff member asks for fresh figures (an answer recorded since the last run is counted)."""
+    codes = [bassin] if bassin else sorted(get_referentials().bassins)
+    today = paris_today()
+    for code in codes:
+        refresh_stats(code, today)
+    logger.info("staff figures refreshed on demand", extra={"bassins": len(codes)})
+    return StatsRefreshView(bassins=len(codes), refreshed_at=utc_timestamp())
 
 
 # --- read (API) ---------------------------------------------------------------------------------

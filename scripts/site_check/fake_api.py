@@ -287,6 +287,9 @@ class FakeApi(BaseHTTPRequestHandler):
             )
         elif path == "/referentials/bassins":
             self._json(200, [{"code": code, "label": label} for code, label in BASSINS.items()])
+        elif path == "/auth/state":  # the header of every page
+            role = self._role()
+            self._json(200, {"signed_in": role is not None, "role": role})
         elif path == "/offers":
             self._json(200, {"items": OFFERS, "next": None})
         elif path.startswith("/candidates/me") and not self._signed_in():
@@ -295,6 +298,20 @@ class FakeApi(BaseHTTPRequestHandler):
             self._json(200, PROFILE)
         elif path == "/candidates/me/matches":
             self._json(200, CANDIDATE_MATCHES)
+        elif path.startswith("/candidates/me/matches/"):
+            found = [m for m in CANDIDATE_MATCHES if m["offer"]["id"] == path.rsplit("/", 1)[1]]
+            if found:
+                self._json(200, found[0])
+            else:
+                self._json(
+                    404,
+                    {
+                        "error": {
+                            "code": "not_found",
+                            "message": "Cette offre ne fait pas partie de vos correspondances.",
+                        }
+                    },
+                )
         elif path == "/candidates/me/export":
             retention = "Vos données sont conservées tant que vous utilisez Passerelle."
             self._json(

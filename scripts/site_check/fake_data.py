@@ -91,13 +91,22 @@ PROFILE = {
     "updated_at": "2025-06-10T09:00:00.000+00:00",
     "last_active_at": "2025-06-10T09:00:00.000+00:00",
     "data_kept_until": "2027-06-10",
+    "metiers": [
+        {"code_rome": "D1102", "label": "Boulanger / Boulangère"},
+        {"code_rome": "D1104", "label": "Pâtissier / Pâtissière"},
+    ],
+    "competence_labels": [
+        {"code": "100001", "label": "Pétrir la pâte"},
+        {"code": "100002", "label": "Façonner les pâtons"},
+    ],
+    "contract_type_labels": ["CDI", "Alternance"],
 }
 SUMMARY_FIELDS = ("id", "title", "code_rome", "metier_label", "code_insee", "commune_name", "bassin")
-SUMMARY_FIELDS += ("contract_type", "positions", "start_date", "expires_at")
+SUMMARY_FIELDS += ("contract_type", "positions", "start_date", "expires_at", "company_name")
 
 
 def offer_summary(offer: dict) -> dict:
-    """The offer as a candidate's match carries it (no description, no company)."""
+    """The offer as a candidate's match carries it (no description)."""
     return {name: offer[name] for name in SUMMARY_FIELDS}
 
 
@@ -181,6 +190,7 @@ OFFER_MATCHES = [
     {
         "candidate_id": "cand-1",
         "first_name": "<script>alert(1)</script>Léa",
+        "commune_name": "Metz",
         "training": {
             "title": "CAP Boulanger",
             "code_rome": ["D1102"],
@@ -242,7 +252,8 @@ STATS = [
 EXPORT_LOG = [
     {
         "id": "exp-old",
-        "staff_id": "agent@example.org",
+        "staff_id": "staff-0123456789abcdef0123",
+        "staff_email": "agent@example.org",
         "kind": "outcomes",
         "format": "xlsx",
         "filters": {"bassin": "4410", "from": "2025-01-01", "to": "2025-03-31"},

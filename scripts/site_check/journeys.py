@@ -262,7 +262,7 @@ def staff_journeys(context, base: str, out: Path, width: int, report: Report) ->
         report.fail(where, "graphique : barre sans largeur")
     look(page, f"{where} chiffres", report, out, f"agent-chiffres-{width}")
     page.select_option("#chart-metric", "hires")
-    page.get_by_text("Embauches par bassin d’emploi").wait_for()
+    page.get_by_text("Recrutements par bassin d’emploi").wait_for()
     page.select_option("#bassin", "4410")
     page.fill("#from", "2025-06-01")
     page.fill("#to", "2025-01-31")

@@ -151,8 +151,12 @@ function metierSuggestion(metier) {
     : `${metier.label} (${metier.code_rome})`;
 }
 
-/** Single métier field (search filter): like the commune field, with a hidden code_rome. */
-export function metierAutocomplete({ container, id, labelId, hiddenInput, describedBy, onSelect }) {
+/** Single métier field (search filter, offer form): like the commune field, with a hidden
+ * code_rome; `initial` ({code_rome, label}) is shown in the field and kept until changed. */
+export function metierAutocomplete({ container, id, labelId, hiddenInput, describedBy, onSelect, initial }) {
+  if (initial) {
+    hiddenInput.value = initial.code_rome;
+  }
   const input = mount({
     container,
     id,
@@ -162,6 +166,7 @@ export function metierAutocomplete({ container, id, labelId, hiddenInput, descri
     inputValue: metierLabel,
     describedBy,
     confirmOnBlur: true,
+    defaultValue: initial ? metierLabel(initial) : '',
     onConfirm: (metier) => {
       if (!metier) {
         return;

@@ -102,10 +102,11 @@ export function competencePicker({ groups, tools, empty, filter, filterStatus })
     return group;
   }
 
-  /** Rebuild the groups for these métiers ({code_rome, label}), keeping what was checked. */
-  async function setMetiers(metiers) {
+  /** Rebuild the groups for these métiers ({code_rome, label}), keeping what was checked
+   * (or checking `initialChecked`, the codes of a stored profile). */
+  async function setMetiers(metiers, initialChecked = null) {
     const current = ++ticket;
-    const previouslyChecked = new Set(checkedCodes());
+    const previouslyChecked = new Set(initialChecked || checkedCodes());
     if (!metiers.length) {
       groups.replaceChildren();
       empty.hidden = false;

@@ -260,6 +260,7 @@ def test_employer_signs_up_posts_edits_and_closes_an_offer(stack, page):
     assert page.input_value("#commune-input") == "Woippy"
     assert page.is_checked("#contract-cdd")
     assert "Métier actuel : Commis / Commise de cuisine (G1602)." in plain(page.inner_text("#metier-chosen"))
+    assert page.input_value("#metier-input").startswith("Commis / Commise de cuisine")  # in the field itself
     wait_until(page, "document.querySelectorAll('#competence-groups input:checked').length === 2")
     assert_accessible(page)  # edit form
 

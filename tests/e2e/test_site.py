@@ -15,6 +15,7 @@ PAGES = [
     "/",
     "/connexion.html",
     "/offres.html",
+    "/offre.html",
     "/candidat/inscription.html",
     "/candidat/espace.html",
     "/employeur/inscription.html",

@@ -154,9 +154,9 @@ def test_staff_figures_matching_run_export_and_audit_log(stack, page, tmp_path):
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     assert page.is_checked("#kind-matches")
-    tab_to(page, "#format-csv", max_presses=3)
-    page.keyboard.press("ArrowDown")
-    assert page.is_checked("#format-xlsx")
+    tab_to(page, "#format-xlsx", max_presses=3)  # XLSX is the default: codes keep their leading 0
+    assert page.is_checked("#format-xlsx") and not page.is_checked("#format-csv")
+    assert "08105 devient 8105" in plain(page.inner_text("#format-csv-hint"))
     tab_to(page, "#bassin", max_presses=3)
     page.select_option("#bassin", METZ)
     press_enter_on(page, "#submit", max_presses=20)

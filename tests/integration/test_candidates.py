@@ -375,6 +375,10 @@ def test_a_candidate_only_ever_reaches_their_own_data(client, moto_endpoint):
     assert status == 404 and body["error"]["code"] == "not_found"
     assert matches.get("iso-offer-alice", alice).interest is None
     assert matches.get("iso-offer-alice", bob) is None
+    status, body, _ = call(client, "GET", "/api/candidates/me/matches/iso-offer-alice", cookie=bob_cookie)
+    assert status == 404 and alice not in json.dumps(body)
+    status, own, _ = call(client, "GET", "/api/candidates/me/matches/iso-offer-bob", cookie=bob_cookie)
+    assert status == 200 and own["offer"]["id"] == "iso-offer-bob" and own["score"] == 70
 
     # Bob's update and erasure touch Bob only.
     status, _, _ = call(

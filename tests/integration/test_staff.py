@@ -214,7 +214,10 @@ def test_matches_and_outcomes_exports_carry_ids_and_what_people_said(client, sta
 
     header, *rows = csv_rows(download(finished(client, cookie, matches_id)["download_url"])[0])
     assert header == list(MATCH_HEADER) and len(rows) == 2
-    by_candidate = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
+    by_candidate = {row[2]: dict(zip(header, row, strict=True)) for row in rows}
+    # The offer and the company by name, as people read them; the person stays an id.
+    assert by_candidate[keen.id]["Intitulé de l'offre"] == offer.title
+    assert by_candidate[keen.id]["Entreprise"] == ""  # seeded offer: its employer has no account
     assert by_candidate[keen.id]["Score"] == "88" and by_candidate[keen.id]["Distance (km)"] == "4,2"
     assert by_candidate[keen.id]["Intérêt du candidat"] == "intéressé(e)"
     assert (
@@ -229,6 +232,7 @@ def test_matches_and_outcomes_exports_carry_ids_and_what_people_said(client, sta
     assert tuple(header) == OUTCOME_HEADER
     line = dict(zip(header, row, strict=True))
     assert (line["Identifiant du candidat"], line["Suite donnée"]) == (keen.id, "recruté(e)")
+    assert line["Intitulé de l'offre"] == offer.title
     assert line["Historique"].startswith("recruté(e) le ")
 
 
@@ -335,6 +339,8 @@ def test_the_audit_log_says_who_exported_what_and_when(client, staff):
     assert entry["filters"] == {"bassin": "4418", "from": None, "to": None}
     assert entry["status"] == "done" and isinstance(entry["rows"], int) and entry["created_at"]
     assert entries[theirs]["staff_id"] != staff_id
+    # People read who: the agent's address, not an id; a colleague no longer listed is said so.
+    assert entry["staff_email"] == STAFF_EMAIL and entries[theirs]["staff_email"] is None
 
     only_mine = call(client, "GET", "/api/staff/exports?mine=true&limit=100", cookie=cookie).body["items"]
     assert mine in {e["id"] for e in only_mine} and theirs not in {e["id"] for e in only_mine}

@@ -2,7 +2,7 @@
 // The table is the reference; the bar chart above it shows one column at a time.
 // Fields are those of the StatsView schema (OpenAPI); a share with nobody eligible shows as « — ».
 
-import { apiGet, errorMessage, fieldErrors } from '../api.js';
+import { apiGet, apiPost, errorMessage, fieldErrors } from '../api.js';
 import { clearErrors, h, setStatus, showErrors } from '../forms.js';
 import { formatDate } from '../format.js';
 import { DATE_SHAPE } from './employeur-common.js';
@@ -18,7 +18,7 @@ const METRICS = [
   { key: 'offers', label: 'Offres ouvertes', read: (b) => b.open_offers },
   { key: 'matches', label: 'Correspondances', read: (b) => b.matches },
   { key: 'interested', label: 'Candidats intéressés', read: (b) => b.interested },
-  { key: 'hires', label: 'Embauches', read: (b) => b.hires },
+  { key: 'hires', label: 'Recrutements', read: (b) => b.hires },
   { key: 'share1', label: 'Part en emploi à 1 mois', isShare: true, read: (b) => share(b.placed_1_month) },
   { key: 'share6', label: 'Part en emploi à 6 mois', isShare: true, read: (b) => share(b.placed_6_months) },
 ];
@@ -95,10 +95,11 @@ function render(body, bassinCode) {
   const where = bassinCode ? `bassin de ${bassinLabels.get(bassinCode) || bassinCode}` : 'Grand Est';
   const period = periodText(body.period);
   document.getElementById('titre-resultats').textContent = `Résultats : ${where}, ${period}`;
-  const refreshed = region && region.refreshed_at;
+  const shown = bassinCode ? bassins.find((b) => b.code === bassinCode) : region;
+  const refreshed = shown && shown.refreshed_at;
   document.getElementById('period').textContent = refreshed
-    ? `Chiffres calculés le ${formatDateTime(refreshed)}, après le dernier appariement.`
-    : '';
+    ? `Chiffres calculés le ${formatDateTime(refreshed)}.`
+    : 'Ces chiffres n’ont pas encore été calculés pour tous les bassins.';
   document.getElementById('stats-rows').replaceChildren(...bassins.map((bassin) => tableRow(bassin, bassinName(bassin))));
   document.getElementById('stats-total').replaceChildren(...(region ? [tableRow(region, 'Grand Est')] : []));
   renderChart();
@@ -113,7 +114,10 @@ function currentQuery() {
 }
 
 /** Ask for the figures and show them; false when the person may not see this page. */
+let shownQuery = null;
+
 async function load(query) {
+  shownQuery = query;
   const current = ++ticket;
   setStatus(statsStatus, 'Chargement des chiffres…');
   results.setAttribute('aria-busy', 'true');
@@ -156,6 +160,25 @@ form.addEventListener('submit', async (event) => {
   await load(query);
 });
 metricSelect.addEventListener('change', renderChart);
+
+// Figures on demand: the bassin shown (or the 27), recomputed now, then read again.
+const refreshButton = document.getElementById('refresh');
+const refreshStatus = document.getElementById('refresh-status');
+refreshButton.addEventListener('click', async () => {
+  const query = shownQuery || currentQuery();
+  refreshButton.disabled = true;
+  setStatus(refreshStatus, 'Calcul des chiffres en cours…');
+  const result = await apiPost('/api/staff/stats/refresh', query.bassin ? { bassin: query.bassin } : {});
+  refreshButton.disabled = false;
+  if (accessProblem(result.status)) return;
+  if (result.status !== 200) {
+    setStatus(refreshStatus, errorMessage(result), 'error');
+    return;
+  }
+  await load(query);
+  setStatus(refreshStatus, `Chiffres recalculés le ${formatDateTime(result.body.refreshed_at)}.`, 'success');
+  refreshButton.focus();
+});
 
 async function start() {
   const params = new URLSearchParams(window.location.search);

@@ -11,7 +11,7 @@ import {
 } from './agent-common.js';
 
 const KIND_LABELS = { candidates: 'Candidats', offers: 'Offres', matches: 'Correspondances', outcomes: 'Suites données', structures: 'Structures', trainings: 'Formations' };
-const FORMAT_LABELS = { csv: 'CSV pour Excel', xlsx: 'XLSX' };
+const FORMAT_LABELS = { csv: 'CSV', xlsx: 'XLSX (classeur)' };
 const STATUS_LABELS = { pending: 'En attente', running: 'En cours', done: 'Terminé', failed: 'Échoué' };
 
 const form = document.getElementById('export-form');
@@ -188,7 +188,7 @@ async function submit(event) {
 
 function logRow(entry) {
   const { filters } = entry;
-  const agent = entry.staff_id;
+  const agent = entry.staff_email || 'Agent qui n’est plus habilité(e)';
   const when = entry.created_at ? formatDateTimeShort(entry.created_at) : '—';
   let file = h('td', { text: '—' });
   if (entry.status === 'done' && entry.id !== undefined) {

@@ -3,9 +3,11 @@
 // of the OpenAPI schemas (CandidateView, MatchForCandidate): the e2e tests fail on any other.
 
 import { apiDelete, apiGet, apiPatch, apiPost, CURSOR_PARAM, errorMessage, fieldErrors, listItems } from '../api.js';
+import { profileEditor, STALE_PROFILE } from '../candidate-profile-editor.js';
 import { clearErrors, h, setStatus, showErrors, showPanel, whileBusy } from '../forms.js';
 import { formatDate, formatPhone } from '../format.js';
 import { answerBlock } from '../answers.js';
+import { matchChoice } from '../match-choice.js';
 import { offerCard } from '../offers.js';
 
 const status = document.getElementById('status');
@@ -39,6 +41,12 @@ function row(term, description) {
   return [h('dt', { text: term }), h('dd', { text: content })];
 }
 
+/** Labels of métier codes (CandidateView.metiers holds those of the training and the targets). */
+function metierNames(candidate, codes) {
+  const labels = new Map(candidate.metiers.map((m) => [m.code_rome, m.label]));
+  return codes.map((code) => labels.get(code) || code);
+}
+
 function renderProfile(candidate) {
   const { training } = candidate;
   document.getElementById('welcome').textContent = `Bonjour ${candidate.first_name || ''}.`.replace(' .', '.');
@@ -51,9 +59,12 @@ function renderProfile(candidate) {
     ...row('Fin de la formation', training.end_date ? formatDate(training.end_date) : ''),
     ...row('Organisme de formation', training.organisation),
     ...row('Diplôme ou titre obtenu', training.certification_obtained === null ? '' : (training.certification_obtained ? 'Oui' : 'Non')),
-    ...row('Métiers de la formation', training.code_rome),
-    ...row('Autres métiers visés', candidate.target_code_rome),
-    ...row('Compétences', candidate.competences),
+    ...row('Métiers de la formation', metierNames(candidate, training.code_rome)),
+    ...row('Autres métiers visés', metierNames(candidate, candidate.target_code_rome)),
+    ...row('Compétences', candidate.competence_labels.map((item) => item.label)),
+    ...row('Contrats recherchés', candidate.contract_type_labels),
+    ...row('Distance maximale', `${candidate.mobility_km} km`),
+    ...row('Disponible à partir du', formatDate(candidate.available_from)),
   );
 }
 
@@ -122,7 +133,7 @@ async function savePreferences(event) {
     }
     setStatus(status, 'Vos préférences sont enregistrées.', 'success');
   } else if (result.status === 409) {
-    showErrors(form, summary, { message: 'Votre profil a été modifié entre-temps, rechargez la page.' });
+    showErrors(form, summary, { message: STALE_PROFILE });
   } else if (result.status === 401) {
     showSignedOut();
   } else {
@@ -138,17 +149,6 @@ async function savePreferences(event) {
 
 // --- matches ---------------------------------------------------------------------------------
 
-/** What the candidate said (MatchForCandidate.interest: interested, not_interested or null). */
-function decisionText(interest) {
-  if (interest === 'interested') {
-    return 'Vous avez indiqué que cette offre vous intéresse : l’employeur peut vous contacter.';
-  }
-  if (interest === 'not_interested') {
-    return 'Vous avez indiqué que cette offre ne vous intéresse pas.';
-  }
-  return '';
-}
-
 function matchItem(match) {
   const { offer } = match;
   const card = offerCard(offer, { headingLevel: 'h3' });
@@ -160,40 +160,7 @@ function matchItem(match) {
   if (reasons.length) {
     card.append(h('p', { class: 'hint', text: 'Pourquoi cette offre :' }), h('ul', {}, reasons));
   }
-  const decision = h('p', { role: 'status', text: decisionText(match.interest) });
-  const { title } = offer;
-  // The offer's title completes each button's name, for people who list buttons out of context.
-  const yes = h('button', { type: 'button' }, 'Ça m’intéresse', h('span', { class: 'visually-hidden', text: ` : ${title}` }));
-  const no = h('button', { type: 'button', class: 'secondary outline' },
-    'Pas intéressé(e)', h('span', { class: 'visually-hidden', text: ` : ${title}` }));
-  function showChoice(interested) {
-    yes.setAttribute('aria-pressed', String(interested === true));
-    no.setAttribute('aria-pressed', String(interested === false));
-  }
-  showChoice({ interested: true, not_interested: false }[match.interest] ?? null);
-  async function answer(interested) {
-    yes.disabled = true;
-    no.disabled = true;
-    const result = await apiPost(`/api/candidates/me/matches/${encodeURIComponent(offer.id)}`, { interested });
-    yes.disabled = false;
-    no.disabled = false;
-    if (result.status >= 200 && result.status < 300) {
-      showChoice(interested);
-      decision.textContent = decisionText(interested ? 'interested' : 'not_interested');
-      if (result.body && result.body.offer) {
-        const updated = answerBlock(result.body, { onSignedOut: showSignedOut });
-        answers.replaceWith(updated);
-        answers = updated;
-      }
-    } else {
-      decision.textContent = errorMessage(result);
-    }
-    (interested ? yes : no).focus();
-  }
-  yes.addEventListener('click', () => answer(true));
-  no.addEventListener('click', () => answer(false));
-  let answers = answerBlock(match, { onSignedOut: showSignedOut });
-  card.append(h('div', { class: 'actions' }, yes, no), decision, answers);
+  card.append(matchChoice(match), answerBlock(match, { onSignedOut: showSignedOut }));
   return h('li', {}, card);
 }
 
@@ -268,6 +235,23 @@ document.getElementById('delete-no').addEventListener('click', () => toggleDelet
 document.getElementById('delete-yes').addEventListener('click', deleteAccount);
 document.getElementById('logout').addEventListener('click', logout);
 
+profileEditor({
+  current: () => profile,
+  onSaved: (updated) => {
+    profile = updated;
+    renderProfile(profile);
+    fillPreferences(profile);
+  },
+  reload: loadProfile,
+  onSignedOut: showSignedOut,
+});
+
 if (await loadProfile()) {
+  // A link to a section (the digest's « Ne plus recevoir » goes to #preferences) once it is shown.
+  const target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  if (target) {
+    target.scrollIntoView();
+    if (target.tabIndex === -1) target.focus();
+  }
   await loadMatches();
 }

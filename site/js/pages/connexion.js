@@ -15,6 +15,9 @@ const LINK_SENT =
   'Si un compte existe pour cette adresse, un lien de connexion vient d’être envoyé. Il est valable 15 minutes.';
 const LINK_EXPIRED =
   'Ce lien n’est plus valable (déjà utilisé ou expiré). Demandez un nouveau lien.';
+// A link cut by the mail client (or copied in part) has a malformed token: the API answers 400.
+const LINK_TRUNCATED =
+  'Ce lien de connexion est incomplet : il a sans doute été coupé en deux lignes par votre messagerie, ou copié en partie. Ouvrez-le en cliquant dessus dans l’e-mail, copiez-le en entier, ou demandez un nouveau lien ci-dessous.';
 // The form accepts what looks like an address; the API has the last word.
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -42,7 +45,8 @@ async function openSession(token) {
   }
   setStatus(status, '');
   requestSection.hidden = false;
-  alertBox.textContent = result.status === 401 ? LINK_EXPIRED : errorMessage(result);
+  const truncated = result.status === 400 && fieldErrors(result).token;
+  alertBox.textContent = result.status === 401 ? LINK_EXPIRED : truncated ? LINK_TRUNCATED : errorMessage(result);
   emailInput.focus();
 }
 

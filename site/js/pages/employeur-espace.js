@@ -7,6 +7,7 @@ import { apiDelete, apiGet, apiPatch, apiPost, CURSOR_PARAM, errorMessage, listI
 import { h, setStatus, showPanel, whileBusy } from '../forms.js';
 import { contractLabel, formatDate, formatPhone, plural } from '../format.js';
 import { outcomeForm } from '../outcome.js';
+import { companyEditor } from '../employer-company-editor.js';
 import { showAccessProblem, takeFlag } from './employeur-common.js';
 
 const FLAGS = {
@@ -129,7 +130,7 @@ function countsText({ counts }) {
   return [
     plural(counts.matches, 'proposé', 'proposés'),
     plural(counts.interested, 'intéressé', 'intéressés'),
-    plural(counts.hired, 'embauché', 'embauchés'),
+    plural(counts.hired, 'recruté', 'recrutés'),
   ].join(', ');
 }
 
@@ -306,6 +307,7 @@ function candidateCard(offer, match) {
     h('h5', { text: name }),
     Number.isFinite(score) ? h('p', {}, h('span', { class: 'score', text: `${Math.round(score)} / 100` }), ' correspondance') : null,
     h('dl', {},
+      ...row('Habite à', match.commune_name || ''),
       ...row('Formation', trainingText(match.training)),
       ...row('Fin de formation', training.end_date ? formatDate(training.end_date) : ''),
       ...row('Distance', match.distance_km !== null && match.distance_km !== undefined && Number.isFinite(distance)
@@ -385,6 +387,13 @@ document.getElementById('delete-start').addEventListener('click', () => toggleDe
 document.getElementById('delete-no').addEventListener('click', () => toggleDeleteConfirmation(false));
 document.getElementById('delete-yes').addEventListener('click', deleteAccount);
 document.getElementById('logout').addEventListener('click', logout);
+
+companyEditor({
+  current: () => account,
+  onSaved: renderCompany,
+  reload: loadAccount,
+  onSignedOut: () => showAccessProblem(401, space),
+});
 
 const flag = takeFlag('offre');
 if (await loadAccount()) {

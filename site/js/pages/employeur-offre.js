@@ -64,8 +64,8 @@ function mountCommune(initial) {
   describe(initial);
 }
 
-// The métier field starts empty, even when editing (the shared widget takes no initial value):
-// the line below it says which métier is chosen, and emptying the field keeps the current one.
+// When editing, the métier field shows the current métier; the line below it says which métier
+// is chosen, and emptying the field keeps the current one.
 function mountMetier(current) {
   const say = (metier, prefix) => {
     metierChosen.textContent = metier ? `${prefix} : ${metier.label} (${metier.code_rome}).` : '';
@@ -76,6 +76,7 @@ function mountMetier(current) {
     labelId: 'metier-label',
     hiddenInput: codeRome,
     describedBy: ['metier-hint'],
+    initial: current,
     onSelect: (metier) => {
       if (metier) {
         say(metier, 'Métier choisi');
