@@ -173,6 +173,8 @@ def invitation_existing_account(structure_name: str, training_title: str, token:
         ],
         ("Relier cette formation à mon compte", invitation_link(token)),
     )
+
+
 def followup_question(
     first_name: str, training_title: str, due_words: str, url: str, last_day: str
 ) -> tuple[str, str, str]:

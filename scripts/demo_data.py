@@ -164,6 +164,5 @@ def load_demo_data(seed: int = 2026) -> str:
         history = load_history(seed) + " ; "
     return (
         f"{history}{len(firms)} employeurs, {len(posted)} offres, {people} candidats nommés — comptes de démonstration : "
-        f"{DEMO_CANDIDATE} (candidat), {DEMO_EMPLOYER} (employeur)
-{structures}"
+        f"{DEMO_CANDIDATE} (candidat), {DEMO_EMPLOYER} (employeur)\n{structures}"
     )

@@ -191,6 +191,8 @@ def get_daily_run(ctx: Context, run_id: str) -> DailyRunView:
     from chalicelib.services.daily_runs import get_run
 
     return get_run(run_id)
+
+
 # --- employers who do not answer --------------------------------------------------------------
 @route(
     bp,

@@ -290,6 +290,8 @@ def candidate_trainees_gsi1(candidate_id: str) -> str:
 
 def invitation(token_hash: str) -> dict[str, str]:
     return {"PK": f"INVITE#{token_hash}", "SK": "INVITE"}
+
+
 # --- follow-up survey and daily runs (docs/followup.md) ------------------------------------------
 def followup(token_hash: str) -> dict[str, str]:
     return {"PK": f"FOLLOWUP#{token_hash}", "SK": "FOLLOWUP"}
@@ -323,6 +325,8 @@ def daily_run_step(run_id: str, step: str) -> dict[str, str]:
 
 
 DAILY_RUNS_GSI1 = "DAILYRUNS"
+
+
 # --- per-event matching: item-sized indexes (docs/matching.md, "Service: per-event path") -----
 def reach_candidates(bassin_code: str, code_rome: str) -> str:
     """Candidates who can work in `bassin_code` and hold `code_rome` (training or target)."""

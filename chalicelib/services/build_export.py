@@ -21,7 +21,16 @@ from chalicelib.domain.calendar import paris_day, paris_today, utc_timestamp
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.gateways import exports_store
 from chalicelib.observability import logger, metrics
-from chalicelib.repositories import candidates, employers, exports, matches, offers, stats, structures, trainings
+from chalicelib.repositories import (
+    candidates,
+    employers,
+    exports,
+    matches,
+    offers,
+    stats,
+    structures,
+    trainings,
+)
 from chalicelib.schemas.exports_store import ExportFilters, ExportRecord
 
 XLSX_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows, less the header

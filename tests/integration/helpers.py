@@ -225,12 +225,6 @@ def all_items() -> list[dict]:
 
 
 # --- structures (docs/structures.md) ---------------------------------------------------------------
-def staff_session(client) -> str:
-    from chalicelib.context import Role
-
-    return session_for(client, "staff-integration", Role.STAFF)
-
-
 def request_structure(client, **overrides: Any) -> tuple[str, dict[str, Any]]:
     from tests.factories import structure_payload
 

@@ -19,7 +19,8 @@ from chalicelib.repositories import candidates as candidates_repo
 from chalicelib.repositories import db, match_index
 from chalicelib.repositories import matches as matches_repo
 from chalicelib.repositories import offers as offers_repo
-from chalicelib.services import candidate_account, match_events, run_matching as run_matching_service
+from chalicelib.services import candidate_account, match_events
+from chalicelib.services import run_matching as run_matching_service
 from tests.factories import new_id
 from tests.integration.helpers import all_items, seed_candidate, seed_offer
 
