@@ -15,6 +15,7 @@ class TrainingRecord(BaseModel):
     end_date: date
     organisation: str | None = None
     certification_obtained: bool | None = None
+    certification_code: str | None = None  # the catalogue's code (domain/certifications.py)
 
 
 class CandidateRecord(BaseModel):
