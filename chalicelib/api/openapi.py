@@ -145,6 +145,14 @@ def _operation(spec: RouteSpec, schemas: _Schemas) -> dict[str, Any]:
             "required": True,
             "content": {"application/json": {"schema": schemas.request(spec.body)}},
         }
+    if spec.content_types:
+        # One binary body: standard client generators know application/octet-stream, not text/csv
+        # (the other types the route takes are named in the description).
+        op["requestBody"] = {
+            "required": True,
+            "description": "Le fichier tel quel ; types acceptés : " + ", ".join(spec.content_types),
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
     if spec.access is not Access.PUBLIC:
         op["security"] = [{"session": []}]
     ok: dict[str, Any] = {"description": "Succès"}

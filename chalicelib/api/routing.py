@@ -49,6 +49,8 @@ class RouteSpec:
     status: int = 200
     errors: tuple[int, ...] = ()
     tags: tuple[str, ...] = ()
+    # A route that reads its raw body (a file): the types it takes, documented as binary bodies.
+    content_types: tuple[str, ...] = ()
 
 
 ROUTES: list[RouteSpec] = []
@@ -204,7 +206,9 @@ def route(
     content_types: tuple[str, ...] = (),
 ) -> Callable:
     """`content_types`: what a route reading its raw body (a file) accepts beyond the usual ones."""
-    spec = RouteSpec(path, method, admits(access), summary, body, query, response, status, errors, tags)
+    spec = RouteSpec(
+        path, method, admits(access), summary, body, query, response, status, errors, tags, content_types
+    )
     ROUTES.append(spec)
 
     def decorate(fn: Callable) -> Callable:

@@ -94,7 +94,7 @@ def patch_training(ctx: Context, training_id: str) -> Reply:
     ),
     query=ImportQuery,
     response=ImportReport | DryRunReport,
-    errors=(404,),
+    errors=(404, 413),
     tags=TAGS,
     content_types=UPLOAD_TYPES,
 )

@@ -40,6 +40,20 @@ TrainingCodes = CodeRomeList(1, 5, "Métiers ROME auxquels mène la formation (1
 Organisation = NoMarkup(0, 150, "Organisme de formation")
 
 
+def _known_certification(value: str) -> str:
+    from chalicelib.domain.certifications import find_certification
+
+    certification = find_certification(value)
+    if certification is None:
+        raise ValueError(
+            "Certification inconnue : choisissez-la dans le catalogue, ou laissez ce champ vide."
+        )
+    return certification.code
+
+
+CertificationCode = Annotated[str, Field(min_length=1, max_length=20), AfterValidator(_known_certification)]
+
+
 def _training_end(value: date, info: ValidationInfo) -> date:
     today = today_of(info)
     return check_range(value, add_years(today, -3), add_years(today, 2), "La date de fin de formation")
@@ -72,6 +86,10 @@ class Training(Body):
     end_date: TrainingEnd = Field(description="Fin de formation (entre il y a 3 ans et dans 2 ans)")
     organisation: Organisation | None = None
     certification_obtained: StrictBool | None = None
+    certification_code: CertificationCode | None = Field(
+        default=None,
+        description="Code du catalogue des certifications (GET /api/referentials/certifications)",
+    )
 
 
 class CandidateCreate(Body):

@@ -76,6 +76,7 @@ def _training_of(training: TrainingSessionRecord, structure_name: str) -> Traini
         code_rome=training.code_rome,
         end_date=training.end_date,
         organisation=structure_name,
+        certification_code=training.certification_code,
     )
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from chalicelib.context import Principal, Role
 from chalicelib.domain.calendar import utc_timestamp
-from chalicelib.domain.certifications import find_certification
 from chalicelib.domain.identity import new_id
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -46,6 +45,13 @@ def load(principal: Principal, training_id: str) -> tuple[structure_members.Call
     if record is None or record.structure_id != caller.structure.id:
         raise NotFound(UNKNOWN)
     return caller, record
+
+
+def find_certification(code: str):
+    # Imported on use: the catalogue module (and its data) stays out of the other routes' cold start.
+    from chalicelib.domain.certifications import find_certification as find
+
+    return find(code)
 
 
 def _certification_codes(code: str | None, code_rome: list[str] | None) -> tuple[str | None, list[str]]:

@@ -428,3 +428,24 @@ def test_a_trainee_withdraws_and_gives_back_their_consent_to_share(client, moto_
         ).body["shared"]
         is True
     )
+
+
+def test_a_candidate_signing_up_alone_may_name_a_certification_of_the_catalogue(client, moto_endpoint):
+    from chalicelib.domain.certifications import get_catalogue
+    from tests.factories import candidate_payload
+
+    certification = get_catalogue().search("cuisine", 1)[0]
+    candidate = new_candidate(client, moto_endpoint, training__certification_code=certification.code)
+    me = call(client, "GET", "/api/candidates/me", cookie=candidate.cookie).body
+    assert me["training"]["certification_code"] == certification.code
+    unknown = call(
+        client, "POST", "/api/candidates", candidate_payload(training__certification_code="000000000")
+    )
+    assert unknown.status == 400 and "training.certification_code" in unknown.body["error"]["fields"]
+    free_text = new_candidate(client, moto_endpoint)  # the catalogue stays optional
+    assert (
+        call(client, "GET", "/api/candidates/me", cookie=free_text.cookie)
+        .body["training"]
+        .get("certification_code")
+        is None
+    )
