@@ -248,6 +248,14 @@ def test_staff_run_the_daily_job_now_and_follow_its_progress(client, stack_env, 
     )
     assert len(survey_mails(moto_endpoint, person.email)) == 1
 
+    # A worker whose time budget runs out queues the rest of the run instead of nearing its timeout.
+    later = daily_runs.create_run("test")
+    partial = daily_runs.process(later.id, budget_s=0)
+    assert partial.status == "running" and partial.steps_done == 1
+    (rest,) = drain_matching_queue()
+    assert rest == {"type": "daily", "run_id": later.id}
+    assert daily_runs.process(later.id).status == "done"
+
     listed = call(client, "GET", "/api/staff/daily-runs?limit=5", cookie=staff).body
     assert run_id in [r["id"] for r in listed]
     assert call(client, "GET", "/api/staff/daily-runs/inconnu", cookie=staff).status == 404
