@@ -88,10 +88,14 @@ def send_due_in_bassin(bassin: str, today: date, now: datetime | None = None) ->
             continue
         try:
             _send(person, record, token)
-        except Exception:
+        except Exception as exc:
             followup_repo.release(record)  # not sent: the next run tries again
             failed += 1
-            logger.exception("follow-up message not sent", extra={"bassin": bassin, "due": due})
+            # The class only: a provider's message can name the address.
+            logger.error(
+                "follow-up message not sent",
+                extra={"bassin": bassin, "due": due, "error": type(exc).__name__},
+            )
             continue
         followup_repo.mark_sent(record.token_hash, utc_timestamp())
         sent += 1

@@ -121,18 +121,23 @@ def test_a_run_that_crashes_half_way_resumes_without_sending_twice(stack_env, mo
         erase(person.id)
 
 
-def test_a_message_the_provider_refused_is_sent_by_the_next_run(stack_env, moto_endpoint, monkeypatch):
+def test_a_message_the_provider_refused_is_sent_by_the_next_run(
+    stack_env, moto_endpoint, monkeypatch, capsys
+):
     person = ended(50, code_insee="51454")  # Reims
     real_send = mailer.send_email
 
     def refuses(to, subject, text, html):
         if to == person.email:
-            raise RuntimeError("SES throttled")
+            raise RuntimeError(f"Email address is not verified: {to}")  # as SES words it
         return real_send(to, subject, text, html)
 
     monkeypatch.setattr(mailer, "send_email", refuses)
     counts = followup_survey.send_due_in_bassin(person.bassin, paris_today())
     assert counts["followup_failed"] >= 1
+    logged = capsys.readouterr()
+    assert "follow-up message not sent" in logged.out + logged.err
+    assert person.email not in logged.out + logged.err  # no address in the logs
     assert survey_mails(moto_endpoint, person.email) == []
     assert data_item(keys.marker(person.id, keys.followup_claim_name("1m"))) is None  # claim released
     monkeypatch.setattr(mailer, "send_email", real_send)
