@@ -121,9 +121,11 @@ def test_a_run_that_crashes_half_way_resumes_without_sending_twice(stack_env, mo
         erase(person.id)
 
 
-def test_a_message_the_provider_refused_is_sent_by_the_next_run(
-    stack_env, moto_endpoint, monkeypatch, capsys
-):
+def test_a_message_the_provider_refused_is_sent_by_the_next_run(stack_env, moto_endpoint, monkeypatch):
+    import io
+
+    from chalicelib.observability import logger
+
     person = ended(50, code_insee="51454")  # Reims
     real_send = mailer.send_email
 
