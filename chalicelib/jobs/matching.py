@@ -36,9 +36,10 @@ def handle_message(body: str) -> dict[str, int]:
         )
         raise PoisonMessage("invalid matching message") from exc
     if message.type == "daily":
+        from chalicelib.services.daily_runs import WORKER_BUDGET_S
         from chalicelib.services.daily_runs import process as process_daily
 
-        return process_daily(message.run_id).counts
+        return process_daily(message.run_id, WORKER_BUDGET_S).counts
     return process(message)
 
 

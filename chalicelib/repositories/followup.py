@@ -95,6 +95,14 @@ def in_bassin(bassin: str) -> Iterator[FollowupRecord]:
         yield record_from_item(item)
 
 
+def of_candidate(candidate_id: str) -> list[FollowupRecord]:
+    """The surveys still linked to the person (RGPD access)."""
+    items = query_all(
+        IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq(keys.candidate_followups_gsi1(candidate_id))
+    )
+    return [record_from_item(i) for i in items]
+
+
 def unlink_candidate(candidate_id: str) -> int:
     """Erasure: the person's surveys lose their link (and their GSI1 keys); the answers stay for
     the aggregate figures, without anything that leads back to the person."""

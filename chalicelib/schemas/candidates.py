@@ -265,12 +265,27 @@ class ExportedMatch(BaseModel):
     history: list[OutcomeEvent]
 
 
+class ExportedFollowup(BaseModel):
+    due: str = Field(description="« 1m » : un mois après la fin de formation ; « 6m » : six mois")
+    due_date: date
+    sent_at: str | None = None
+    expires_on: date
+    situation: str | None = None
+    found_via_passerelle: bool | None = None
+    code_rome: str | None = None
+    code_insee: str | None = None
+    answered_at: str | None = None
+
+
 class CandidateExport(BaseModel):
     """Everything held about a candidate (RGPD right of access)."""
 
     exported_at: str
     profile: CandidateView
     matches: list[ExportedMatch]
+    followup: list[ExportedFollowup] = Field(
+        default_factory=list, description="Questions de suivi reçues et réponses données"
+    )
     retention: str
     structures: list[SharingView] = Field(
         default_factory=list,

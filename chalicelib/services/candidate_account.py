@@ -175,11 +175,13 @@ def export(candidate_id: str, now: datetime | None = None) -> CandidateExport:
         )
     logger.info("candidate data exported", extra={"candidate_id": candidate_id})
     from chalicelib.services.invitations import sharing_of
+    from chalicelib.services.followup_survey import exported_answers
 
     return CandidateExport(
         exported_at=utc_timestamp(now),
         profile=profile_view(record),
         matches=exported,
+        followup=exported_answers(candidate_id),
         retention=RETENTION,
         structures=sharing_of(candidate_id).items,
     )

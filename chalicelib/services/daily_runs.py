@@ -6,6 +6,7 @@ its progress. docs/followup.md ("Daily runs").
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 
 from chalicelib.domain.calendar import paris_today, utc_timestamp
@@ -20,6 +21,7 @@ from chalicelib.services.idempotency import run_idempotent
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 HOUSEKEEPING = "housekeeping"
+WORKER_BUDGET_S = 30.0  # the matching worker's timeout is 60 s in prod: a step started later is queued
 
 
 def steps() -> list[str]:
@@ -65,18 +67,26 @@ def _do_step(step: str, today: date) -> dict[str, int]:
     return counts
 
 
-def process(run_id: str) -> DailyRunView:
-    """Does the run's steps not done yet (a redelivered message resumes where it stopped)."""
+def process(run_id: str, budget_s: float | None = None) -> DailyRunView:
+    """Does the run's steps not done yet (a redelivered message resumes where it stopped). With a
+    time budget (the queue worker's), it stops after the step that spends it and queues the rest
+    of the run as a new message, so that no single invocation nears the Lambda's timeout."""
     run = daily_runs.get(run_id)
     if run is None:
         raise NotFound("Traitement quotidien introuvable.")
     today = date.fromisoformat(run.today)
     done = daily_runs.steps_done(run_id)
+    started, did = time.monotonic(), 0
     for step in steps():
         if step in done:
             continue
+        if budget_s is not None and did and time.monotonic() - started > budget_s:  # one step at least
+            send_matching({"type": "daily", "run_id": run_id})
+            logger.info("daily run continued in a new message", extra={"run_id": run_id})
+            return get_run(run_id)
         counts = _do_step(step, today)
         daily_runs.record_step(run_id, step, {k: v for k, v in counts.items() if v}, utc_timestamp())
+        did += 1
     logger.info("daily run done", extra={"run_id": run_id})
     return get_run(run_id)
 

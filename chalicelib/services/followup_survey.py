@@ -21,6 +21,7 @@ from chalicelib.observability import logger, metrics
 from chalicelib.repositories import candidates as candidates_repo
 from chalicelib.repositories import followup as followup_repo
 from chalicelib.repositories import stats as stats_repo
+from chalicelib.schemas.candidates import ExportedFollowup
 from chalicelib.schemas.candidates_store import CandidateRecord
 from chalicelib.schemas.followup import FollowupAnswerRequest, FollowupAnswerView, FollowupView
 from chalicelib.schemas.followup_store import FollowupAnswerRecord, FollowupRecord
@@ -87,10 +88,14 @@ def send_due_in_bassin(bassin: str, today: date, now: datetime | None = None) ->
             continue
         try:
             _send(person, record, token)
-        except Exception:
+        except Exception as exc:
             followup_repo.release(record)  # not sent: the next run tries again
             failed += 1
-            logger.exception("follow-up message not sent", extra={"bassin": bassin, "due": due})
+            # The class only: a provider's message can name the address.
+            logger.error(
+                "follow-up message not sent",
+                extra={"bassin": bassin, "due": due, "error": type(exc).__name__},
+            )
             continue
         followup_repo.mark_sent(record.token_hash, utc_timestamp())
         sent += 1
@@ -142,6 +147,21 @@ def answer(token: str, body: FollowupAnswerRequest, today: date | None = None) -
     metrics.add_metric(name="FollowupAnswered", unit="Count", value=1)
     logger.info("follow-up answered", extra={"due": survey.due, "bassin": survey.bassin})
     return _view(survey.model_copy(update={"answer": given}), person)
+
+
+def exported_answers(candidate_id: str) -> list[ExportedFollowup]:
+    """RGPD access: the questions the person received and what they answered."""
+    return [
+        ExportedFollowup(
+            due=s.due,
+            due_date=s.due_date,
+            sent_at=s.sent_at,
+            expires_on=s.expires_on,
+            **(s.answer.model_dump(exclude={"answered_at"}) if s.answer else {}),
+            answered_at=s.answer.answered_at if s.answer else None,
+        )
+        for s in followup_repo.of_candidate(candidate_id)
+    ]
 
 
 def unlink(candidate_id: str) -> int:

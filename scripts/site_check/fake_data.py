@@ -242,6 +242,27 @@ def _figures(code: str, label: str, scale: int, placed_share: float = 0.35) -> d
             "rate": round(placed_share * 100, 1),
         },
         "placed_6_months": {"eligible": 0, "placed": 0, "rate": None},
+        "followup": {"1m": _followup(12 * scale, placed_share), "6m": _followup(0, 0)},
+    }
+
+
+def _share(count: int, of: int) -> dict:
+    return {"count": count, "of": of, "rate": round(100 * count / of, 1) if of else None}
+
+
+def _followup(due: int, share: float) -> dict:
+    answered, in_job_answered = due // 2, round(due * share / 2)
+    in_job = in_job_answered + due // 10
+    return {
+        "due": due,
+        "sent": due,
+        "answered": answered,
+        "in_job": in_job,
+        "in_job_answered": in_job_answered,
+        "in_job_recorded": in_job - in_job_answered,
+        "response_rate": _share(answered, due),
+        "in_job_rate": _share(in_job, due),
+        "in_job_among_answers": _share(in_job_answered, answered),
     }
 
 

@@ -122,17 +122,28 @@ def test_a_run_that_crashes_half_way_resumes_without_sending_twice(stack_env, mo
 
 
 def test_a_message_the_provider_refused_is_sent_by_the_next_run(stack_env, moto_endpoint, monkeypatch):
+    import io
+
+    from chalicelib.observability import logger
+
     person = ended(50, code_insee="51454")  # Reims
     real_send = mailer.send_email
 
     def refuses(to, subject, text, html):
         if to == person.email:
-            raise RuntimeError("SES throttled")
+            raise RuntimeError(f"Email address is not verified: {to}")  # as SES words it
         return real_send(to, subject, text, html)
 
     monkeypatch.setattr(mailer, "send_email", refuses)
-    counts = followup_survey.send_due_in_bassin(person.bassin, paris_today())
+    stream = io.StringIO()
+    previous = logger.registered_handler.setStream(stream)
+    try:
+        counts = followup_survey.send_due_in_bassin(person.bassin, paris_today())
+    finally:
+        logger.registered_handler.setStream(previous)
     assert counts["followup_failed"] >= 1
+    assert "follow-up message not sent" in stream.getvalue()  # logged at ERROR, the suite's level is WARNING
+    assert person.email not in stream.getvalue()  # no address in the logs
     assert survey_mails(moto_endpoint, person.email) == []
     assert data_item(keys.marker(person.id, keys.followup_claim_name("1m"))) is None  # claim released
     monkeypatch.setattr(mailer, "send_email", real_send)
@@ -247,6 +258,14 @@ def test_staff_run_the_daily_job_now_and_follow_its_progress(client, stack_env, 
         call(client, "GET", f"/api/staff/daily-runs/{run_id}", cookie=staff).body["counts"] == view["counts"]
     )
     assert len(survey_mails(moto_endpoint, person.email)) == 1
+
+    # A worker whose time budget runs out queues the rest of the run instead of nearing its timeout.
+    later = daily_runs.create_run("test")
+    partial = daily_runs.process(later.id, budget_s=0)
+    assert partial.status == "running" and partial.steps_done == 1
+    (rest,) = drain_matching_queue()
+    assert rest == {"type": "daily", "run_id": later.id}
+    assert daily_runs.process(later.id).status == "done"
 
     listed = call(client, "GET", "/api/staff/daily-runs?limit=5", cookie=staff).body
     assert run_id in [r["id"] for r in listed]
