@@ -61,6 +61,63 @@ def _siret(rng: random.Random) -> str:
     return body + luhn.calc_check_digit(body)
 
 
+def _demo_answers(posted) -> str:
+    """Interests and answers on the offers of two demo firms (never the demo employer's), as if
+    they had happened weeks ago, then the daily figures: « EHPAD Les Tilleuls » answers nobody
+    (paused), « Bâtiments de l'Est » answers some. Returns the rates, for the console."""
+    from datetime import UTC, datetime
+
+    from chalicelib.repositories import matches
+    from chalicelib.repositories import responsiveness as figures
+    from chalicelib.schemas.matches_store import MatchRecord
+    from chalicelib.services.employer_responsiveness import refresh_all
+
+    def ago(days: int) -> str:
+        moment = datetime.now(UTC) - timedelta(days=days)
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+    answers = {
+        "demo-emp-1": [None] * 6,
+        "demo-emp-2": ["interview", "not_retained", None, "contacted", None, None],
+    }
+    people = {emp: [] for emp in answers}
+    for index in range(36):
+        offer = posted[index % len(posted)]
+        if offer.employer_id in people and index % 6 != 5:  # consenting people only
+            people[offer.employer_id].append((offer, f"demo-cand-{index:02d}"))
+    for employer_id, pairs in people.items():
+        for (offer, candidate_id), status in zip(pairs, answers[employer_id], strict=False):
+            record = MatchRecord(
+                offer_id=offer.id,
+                candidate_id=candidate_id,
+                employer_id=employer_id,
+                bassin=offer.bassin,
+                score=70,
+                exact=True,
+                distance_km=0.0,
+                competences_held=2,
+                competences_required=4,
+                reasons=["Même métier"],
+                computed_at=ago(40),
+            )
+            matches.apply_changes([record], [])
+            pair = matches.get(offer.id, candidate_id)
+            matches.set_interest(pair, True, ago(35))
+            if status == "not_retained":
+                matches.set_outcome(
+                    matches.get(offer.id, candidate_id), status, ago(20), {"reason": "poste_pourvu"}
+                )
+            elif status:
+                matches.set_outcome(matches.get(offer.id, candidate_id), status, ago(20))
+    refresh_all(date.today())
+    found = figures.get_many(people)
+    return ", ".join(
+        f"{employer_id} {found[employer_id].answered}/{found[employer_id].interests}"
+        + (" (en pause)" if found[employer_id].paused_at else "")
+        for employer_id in sorted(found)
+    )
+
+
 def load_demo_data(seed: int = 2026) -> str:
     from chalicelib.domain.calendar import utc_timestamp
     from chalicelib.domain.referentials import get_referentials
@@ -162,7 +219,8 @@ def load_demo_data(seed: int = 2026) -> str:
         from scripts.demo_history import load_history
 
         history = load_history(seed) + " ; "
+    rates = _demo_answers(posted)
     return (
-        f"{history}{len(firms)} employeurs, {len(posted)} offres, {people} candidats nommés — comptes de démonstration : "
+        f"{history}{len(firms)} employeurs, {len(posted)} offres, {people} candidats nommés ; taux de réponse {rates} — comptes de démonstration : "
         f"{DEMO_CANDIDATE} (candidat), {DEMO_EMPLOYER} (employeur)\n{structures}"
     )

@@ -73,18 +73,15 @@ def sign_up(stack, path: str, body: dict) -> str:
     return answer.json()["id"]
 
 
-def run_matching(stack, page) -> None:
-    page.goto(request_sign_in_link(stack, page, STAFF))
-    page.wait_for_url("**/agent/index.html", timeout=TIMEOUT_MS)
-    started = page_call(page, "POST", "/api/staff/matching-runs")
-    assert started["status"] == 202, started
-    deadline = time.monotonic() + 90
-    while (run := page_call(page, "GET", f"/api/staff/matching-runs/{started['body']['id']}"))["body"][
-        "status"
-    ] not in ("done", "failed"):
-        assert time.monotonic() < deadline, run
-        page.wait_for_timeout(250)
-    assert run["body"]["status"] == "done", run
+def wait_for_matches(page, offer_id: str, names: set[str], timeout_s: float = 240) -> None:
+    """A new offer is matched at once (the offer's message on the matching queue, consumed by the
+    local stack's worker): wait until the people who signed up before it are proposed."""
+    deadline = time.monotonic() + timeout_s
+    while not names <= {
+        m["first_name"] for m in page_call(page, "GET", f"/api/offers/{offer_id}/matches")["body"]
+    }:
+        assert time.monotonic() < deadline, f"{names} still not proposed for {offer_id}"
+        page.wait_for_timeout(500)
 
 
 def mark(locator, name: str) -> str:
@@ -119,7 +116,7 @@ def test_turned_down_with_a_reason_the_candidate_reads_it_kindly(stack, page):
     posted = page_call(page, "POST", "/api/offers", offer_payload(title=title))
     assert posted["status"] == 201, posted
     offer_id = posted["body"]["id"]
-    run_matching(stack, page)
+    wait_for_matches(page, offer_id, {"Maëlys", "Quentin"})
 
     # --- the candidate says interested (keyboard) --------------------------------------------
     page.goto(welcome_link(stack, keen_email))

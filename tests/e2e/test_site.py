@@ -21,6 +21,7 @@ PAGES = [
     "/employeur/inscription.html",
     "/employeur/espace.html",
     "/agent/index.html",
+    "/agent/employeurs.html",
     "/mentions-legales.html",
     "/donnees-personnelles.html",
     "/accessibilite.html",

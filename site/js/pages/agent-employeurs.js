@@ -94,7 +94,7 @@ async function load() {
   region.hidden = !items.length;
   setStatus(listStatus, items.length
     ? `${plural(items.length, 'employeur')} ; chiffres du ${formatDate(items[0].computed_at)}.`
-    : `Aucun employeur ne laisse de personne sans réponse depuis ${plural(number, 'jour')} ou plus.`);
+    : `Aucun employeur ne laisse de personne sans réponse depuis ${plural(number, 'jour')} ou plus (chiffres calculés chaque nuit).`);
 }
 
 form.addEventListener('submit', (event) => {
