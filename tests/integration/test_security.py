@@ -407,3 +407,64 @@ def test_the_30_day_closure_does_not_overwrite_an_answer_given_meanwhile(stack_e
     housekeeping.unanswered_interests(today)
     monkeypatch.undo()
     assert real_get(offer.id, person.id).interaction.status == "interview"
+
+
+# --- 9. audit of download links ------------------------------------------------------------------------
+def test_every_download_link_handed_out_is_in_the_audit_log(client):
+    from tests.integration.helpers import COLLEAGUE_EMAIL, staff_session
+    from tests.integration.test_staff import request_export, run_exports_worker
+
+    mine, colleague = staff_session(client), staff_session(client, COLLEAGUE_EMAIL)
+    export_id = request_export(client, mine, kind="offers", format="csv")
+    assert "done" in run_exports_worker()
+    for cookie in (mine, colleague, mine):
+        view = call(client, "GET", f"/api/staff/exports/{export_id}", cookie=cookie)
+        assert view.status == 200 and view.body["download_url"]
+    log = call(client, "GET", "/api/staff/exports?limit=100", cookie=mine)
+    entry = next(e for e in log.body["items"] if e["id"] == export_id)
+    who = [link["staff_id"] for link in entry["links_issued"]]
+    me = call(client, "GET", "/api/auth/me", cookie=mine).body["id"]
+    other = call(client, "GET", "/api/auth/me", cookie=colleague).body["id"]
+    assert who == [me, other, me]
+    assert all(link["at"] >= entry["finished_at"] for link in entry["links_issued"])
+
+
+def test_a_refused_send_is_retried_and_logs_no_address(stack_env, monkeypatch):
+    from chalicelib.gateways import mailer
+    from chalicelib.jobs import outbox as outbox_job
+    from chalicelib.observability import logger
+
+    class Refused(Exception):
+        # a botocore error's shape
+        response = {"Error": {"Code": "MessageRejected", "Message": "not verified: x@y.fr"}}  # noqa: RUF012
+
+        def __str__(self):
+            return "Email address is not verified. The following identities failed: victime@example.fr"
+
+    def refuse(*_args):
+        raise Refused()
+
+    monkeypatch.setattr(mailer, "send_email", refuse)
+    body = json.dumps(
+        {
+            "channel": "email",
+            "to": "victime@example.fr",
+            "template": "already_registered",
+            "data": {"role": "candidate"},
+        }
+    )
+    with pytest.raises(outbox_job.DeliveryFailed) as failure:
+        outbox_job.handle_outbox_message(body)
+    assert failure.value.__cause__ is None and failure.value.__suppress_context__
+    assert "victime" not in str(failure.value)
+    import io
+
+    stream = io.StringIO()
+    previous = logger.registered_handler.setStream(stream)
+    try:
+        raise Refused()
+    except Refused:
+        logger.exception("something failed")
+    finally:
+        logger.registered_handler.setStream(previous)
+    assert "victime@example.fr" not in stream.getvalue() and "<adresse>" in stream.getvalue()
