@@ -5,7 +5,7 @@ from chalice import Chalice
 from chalicelib import context
 from chalicelib.api import auth, candidates, employers, offers, public, staff
 from chalicelib.api.http import framework_error_in_api_format
-from chalicelib.jobs import exports, matching, outbox
+from chalicelib.jobs import exports, matching, outbox, ses_feedback
 from chalicelib.observability import flush_metrics, logger
 
 app = Chalice(app_name="passerelle")
@@ -33,3 +33,4 @@ for blueprint in (public.bp, auth.bp, candidates.bp, employers.bp, offers.bp, st
 app.register_blueprint(matching.bp)
 app.register_blueprint(exports.bp)
 app.register_blueprint(outbox.bp)
+app.register_blueprint(ses_feedback.bp)

@@ -468,3 +468,56 @@ def test_a_refused_send_is_retried_and_logs_no_address(stack_env, monkeypatch):
     finally:
         logger.registered_handler.setStream(previous)
     assert "victime@example.fr" not in stream.getvalue() and "<adresse>" in stream.getvalue()
+
+
+# --- 5. e-mails sign-ups make the service send; SES feedback ------------------------------------------
+def test_sign_ups_from_one_client_are_capped_before_anything_is_stored(client, monkeypatch):
+    from chalicelib.services import sessions
+    from tests.factories import candidate_payload
+
+    monkeypatch.setattr(sessions, "MAX_SIGN_UPS_PER_CLIENT", 3)
+    viewer = "198.51.100.200:1000"
+    statuses = [
+        call(client, "POST", "/api/candidates", candidate_payload(), CloudFront_Viewer_Address=viewer).status
+        for _ in range(5)
+    ]
+    assert statuses == [201, 201, 201, 429, 429]
+    body = candidate_payload()
+    assert (
+        call(client, "POST", "/api/candidates", body, CloudFront_Viewer_Address="198.51.100.201:1").status
+        == 201
+    )
+
+
+def test_bounced_and_complaining_addresses_are_not_written_to_again(client, moto_endpoint):
+    from chalicelib.jobs.ses_feedback import handle_ses_notification
+    from scripts.moto_mail import messages_to
+    from tests.integration.helpers import new_candidate
+
+    bounced, complained, transient = (new_candidate(client, moto_endpoint) for _ in range(3))
+    events = [
+        {
+            "eventType": "Bounce",
+            "bounce": {
+                "bounceType": "Permanent",
+                "bouncedRecipients": [{"emailAddress": bounced.email.upper()}],
+            },
+        },
+        {
+            "notificationType": "Complaint",
+            "complaint": {"complainedRecipients": [{"emailAddress": complained.email}]},
+        },
+        {
+            "eventType": "Bounce",
+            "bounce": {"bounceType": "Transient", "bouncedRecipients": [{"emailAddress": transient.email}]},
+        },
+    ]
+    assert [handle_ses_notification(json.dumps(e)) for e in events] == [1, 1, 0]
+    assert handle_ses_notification("not json") == 0
+    for person in (bounced, complained, transient):
+        before = len(messages_to(moto_endpoint, person.email))
+        assert (
+            call(client, "POST", "/api/auth/magic-link", {"email": person.email}).status == 202
+        )  # same answer
+        sent = len(messages_to(moto_endpoint, person.email)) - before
+        assert sent == (1 if person is transient else 0)
