@@ -16,7 +16,7 @@ from chalicelib.api import (
     trainings,
 )
 from chalicelib.api.http import framework_error_in_api_format
-from chalicelib.jobs import exports, matching, outbox
+from chalicelib.jobs import exports, matching, outbox, ses_feedback
 from chalicelib.observability import flush_metrics, logger
 
 app = Chalice(app_name="passerelle")
@@ -57,3 +57,4 @@ for blueprint in (
 app.register_blueprint(matching.bp)
 app.register_blueprint(exports.bp)
 app.register_blueprint(outbox.bp)
+app.register_blueprint(ses_feedback.bp)

@@ -29,6 +29,8 @@ class Settings(BaseModel):
     origin_secret: str = "passerelle/local/origin-key"  # noqa: S105 - the secret's name, not its value
     staff_emails_param: str = "/passerelle/local/staff-emails"
     sender: str = "ne-pas-repondre@passerelle.grandest.example"
+    # SES configuration set that reports bounces and complaints (none locally: moto has none).
+    ses_configuration_set: str = ""
     # Public address of the site, used in the links of e-mails.
     site_url: str = "http://127.0.0.1:8080"
     # Alphanumeric sender of SMS (infra/ parameter SmsSenderId): 3–11 letters or digits.
@@ -66,6 +68,7 @@ ENV = {
     "sender": "PASSERELLE_SENDER",
     "site_url": "PASSERELLE_SITE_URL",
     "sms_sender_id": "PASSERELLE_SMS_SENDER_ID",
+    "ses_configuration_set": "PASSERELLE_SES_CONFIGURATION_SET",
 }
 # Settings that name a resource of the infra/ stack → the stack output that holds the name.
 STACK_OUTPUTS = {
@@ -90,6 +93,8 @@ def stage_environment(
     values = {"stage": stage, "sender": sender, **{s: outputs[o] for s, o in STACK_OUTPUTS.items()}}
     if site_url:
         values["site_url"] = site_url
+    if stage != "local" and outputs.get("SesConfigurationSetName"):  # moto's SES has no configuration sets
+        values["ses_configuration_set"] = outputs["SesConfigurationSetName"]
     return {ENV[setting]: value for setting, value in values.items()}
 
 

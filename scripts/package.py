@@ -64,6 +64,27 @@ def chalice_package(project: Path, stage: str, out: Path) -> None:
     )
 
 
+LOG_RETENTION_DAYS = 90
+
+
+def add_log_retention(template_path: Path, days: int = LOG_RETENTION_DAYS) -> None:
+    """Gives each function's log group a retention (Lambda creates it on first run with none, so its
+    logs would be kept for ever): a LogGroup /aws/lambda/<function> next to each function.
+    Chalice has no setting for it. An existing stage's groups, created by Lambda, must be deleted
+    (or imported) once before this template is deployed over it: docs/deploy.md."""
+    template = json.loads(template_path.read_text(encoding="utf-8"))
+    resources = template["Resources"]
+    functions = [name for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"]
+    for name in functions:
+        resources[f"{name}LogGroup"] = {
+            "Type": "AWS::Logs::LogGroup",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {"LogGroupName": {"Fn::Sub": f"/aws/lambda/${{{name}}}"}, "RetentionInDays": days},
+        }
+    template_path.write_text(json.dumps(template, indent=2) + "\n", encoding="utf-8")
+
+
 def compile_tree(folder: Path) -> None:
     """Compile every module under `folder` as Lambda will find it under /var/task."""
     result = subprocess.run(
@@ -152,6 +173,7 @@ def build(out: Path = DEFAULT_OUT, stage: str = "prod", architecture: str | None
     else:
         with tempfile.TemporaryDirectory(prefix="passerelle-project-") as scratch:
             chalice_package(_project_copy(Path(scratch), architecture), stage, out)
+    add_log_retention(out / "sam.json")
     precompile(out / "deployment.zip")
     return out / "deployment.zip"
 

@@ -46,6 +46,9 @@ MOTO_UNSUPPORTED_TYPES = frozenset(
         "AWS::CloudWatch::Alarm",
         "AWS::SES::EmailIdentity",
         "AWS::SecretsManager::Secret",
+        "AWS::SNS::TopicPolicy",
+        "AWS::SES::ConfigurationSet",
+        "AWS::SES::ConfigurationSetEventDestination",
     }
 )
 

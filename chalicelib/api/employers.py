@@ -23,10 +23,11 @@ TAGS = ("Employeurs",)
     body=EmployerCreate,
     response=Created,
     status=201,
-    errors=(409, 422),
+    errors=(409, 422, 429),
     tags=TAGS,
 )
 def sign_up(ctx: Context) -> dict:
+    sessions.check_sign_up_rate(ctx.client_ip)
     return register_employer.register(ctx.body, ctx.idempotency_key)
 
 

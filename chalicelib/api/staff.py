@@ -127,7 +127,7 @@ def request_export(ctx: Context) -> dict:
 def get_export(ctx: Context, export_id: str) -> ExportView:
     from chalicelib.services.export_requests import export_view
 
-    return export_view(export_id)
+    return export_view(export_id, ctx.principal.id)
 
 
 @route(

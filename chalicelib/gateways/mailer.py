@@ -8,8 +8,11 @@ from chalicelib.observability import logger
 
 
 def send_email(to: str, subject: str, text: str, html: str) -> str:
+    settings = get_settings()
+    extra = {"ConfigurationSetName": settings.ses_configuration_set} if settings.ses_configuration_set else {}
     response = aws.client("ses").send_email(
-        Source=get_settings().sender,
+        **extra,
+        Source=settings.sender,
         Destination={"ToAddresses": [to]},
         Message={
             "Subject": {"Data": subject, "Charset": "UTF-8"},

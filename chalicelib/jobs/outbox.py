@@ -19,6 +19,10 @@ from chalicelib.schemas.messages import OutboxMessage
 bp = Blueprint(__name__)
 
 
+class DeliveryFailed(Exception):
+    """A send that may work on a retry; its message names the error, never the recipient."""
+
+
 def handle_outbox_message(body: str) -> bool:
     """Delivers one message; raises to leave it on the queue (retried, then dead-lettered)."""
     from chalicelib.services.deliver import PoisonMessage, deliver
@@ -31,7 +35,16 @@ def handle_outbox_message(body: str) -> bool:
             "ALARM poison outbox message: it will go to the dead-letter queue", extra={"size": len(body)}
         )
         raise PoisonMessage("invalid outbox message") from exc
-    return deliver(message)
+    try:
+        return deliver(message)
+    except PoisonMessage:
+        raise
+    except Exception as exc:  # SES refused or timed out: SQS tries again
+        code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+        logger.warning("outbox delivery failed, retried", extra={"error": type(exc).__name__, "code": code})
+        # A new error without the original (`from None`): SES's message can quote the recipient, and
+        # the Lambda runtime logs an uncaught error whole.
+        raise DeliveryFailed(f"{type(exc).__name__} {code or ''}".strip()) from None
 
 
 @bp.on_sqs_message(queue=f"passerelle-{get_settings().stage}-outbox", batch_size=1, name="outbox_worker")

@@ -56,6 +56,16 @@ def _update(export_id: str, sets: dict[str, Any], condition: str | None = None, 
     return db.conditional(data_table().update_item, **kwargs) is not None
 
 
+def log_link(export_id: str, staff_id: str, now: str) -> None:
+    """Appends a download link handed out to the export's audit entry."""
+    data_table().update_item(
+        Key=keys.export(export_id),
+        UpdateExpression="SET links_issued = list_append(if_not_exists(links_issued, :empty), :link)",
+        ConditionExpression="attribute_exists(PK)",
+        ExpressionAttributeValues={":empty": [], ":link": [{"staff_id": staff_id, "at": now}]},
+    )
+
+
 def start(export_id: str, now: str) -> bool:
     """pending → running (a redelivered message restarts a running one); False once done or failed."""
     return _update(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.schemas.bases import Period
-from chalicelib.schemas.exports_store import ExportFilters, ExportFormat, ExportKind, ExportStatus
+from chalicelib.schemas.exports_store import ExportFilters, ExportFormat, ExportKind, ExportStatus, LinkIssued
 from chalicelib.schemas.fields import Cursor
 
 
@@ -48,6 +48,9 @@ class ExportLogEntry(BaseModel):
     rows: int
     created_at: str
     finished_at: str | None
+    links_issued: list[LinkIssued] = Field(
+        default_factory=list, description="Chaque lien de téléchargement délivré : à qui, quand"
+    )
 
 
 class ExportLogQuery(BaseModel):

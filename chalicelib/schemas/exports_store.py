@@ -18,6 +18,11 @@ class ExportFilters(Period):
     """What the staff member asked to export (a bassin, a period)."""
 
 
+class LinkIssued(BaseModel):
+    staff_id: str
+    at: str
+
+
 class ExportRecord(BaseModel):
     """Its audit entry stays a year (TTL), the file a week (S3)."""
 
@@ -36,3 +41,5 @@ class ExportRecord(BaseModel):
     filename: str | None = None
     size_bytes: int | None = None
     error: str | None = None
+    # The audit of downloads: every signed link handed out, to whom and when.
+    links_issued: list[LinkIssued] = []

@@ -56,13 +56,16 @@ def valid_id(export_id: str) -> bool:
     return re.fullmatch(ID_PATTERN, export_id) is not None
 
 
-def export_view(export_id: str) -> ExportView:
-    """The export's state; once done, a fresh signed download link at every read."""
+def export_view(export_id: str, staff_id: str) -> ExportView:
+    """The export's state; once done, a fresh signed download link at every read, each one
+    written in the audit log (who, which export, when) before it is handed out."""
     record = exports.get(export_id) if valid_id(export_id) else None
     if record is None:
         raise NotFound("Export introuvable.")
     url = expires_at = None
     if record.status == "done" and record.object_key and record.filename:
+        exports.log_link(record.id, staff_id, utc_timestamp())
+        logger.info("export link issued", extra={"export_id": record.id, "staff_id": staff_id})
         url, expires_at = exports_store.download_link(
             record.object_key, record.filename, fmt.CONTENT_TYPES[record.format]
         )

@@ -23,6 +23,10 @@ MAX_PER_CLIENT = 200
 # Per address, whoever asks: beyond this the person still gets a link, one per slot and a little
 # later, so that nobody can lock someone out or fill their mailbox.
 MAX_PER_ADDRESS_ALL_CLIENTS = 5
+# Sign-ups send an e-mail each (welcome, or « vous avez déjà un compte »): per client and in all.
+MAX_SIGN_UPS_PER_CLIENT = 300
+MAX_SIGN_UPS_ALL_CLIENTS = 5000
+SIGN_UPS_LIMITED = "Trop d'inscriptions en peu de temps. Réessayez dans quelques minutes."
 LOCKED_SLOT_S = 5 * 60
 LOCKED_DELAY_S = 60
 ROLES = frozenset(Role)
@@ -99,6 +103,15 @@ def _check_rate(kind: str, subject: str, limit: int) -> None:
 def staff_addresses() -> dict[str, str]:
     """staff id → e-mail address of every current agent (the audit log names who did what)."""
     return {staff_id(email): email for email in secrets.staff_emails()}
+
+
+def check_sign_up_rate(client_ip: str) -> None:
+    """Before a sign-up is stored: caps the e-mails sign-ups make the service send (429)."""
+    if _hits("signup-client", client_ip) > MAX_SIGN_UPS_PER_CLIENT or (
+        _hits("signup-all", "all") > MAX_SIGN_UPS_ALL_CLIENTS
+    ):
+        metrics.add_metric(name="SignUpRateLimited", unit="Count", value=1)
+        raise RateLimited(SIGN_UPS_LIMITED)
 
 
 def lookup_account(email: str) -> tuple[str, str] | None:

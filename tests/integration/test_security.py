@@ -407,3 +407,117 @@ def test_the_30_day_closure_does_not_overwrite_an_answer_given_meanwhile(stack_e
     housekeeping.unanswered_interests(today)
     monkeypatch.undo()
     assert real_get(offer.id, person.id).interaction.status == "interview"
+
+
+# --- 9. audit of download links ------------------------------------------------------------------------
+def test_every_download_link_handed_out_is_in_the_audit_log(client):
+    from tests.integration.helpers import COLLEAGUE_EMAIL, staff_session
+    from tests.integration.test_staff import request_export, run_exports_worker
+
+    mine, colleague = staff_session(client), staff_session(client, COLLEAGUE_EMAIL)
+    export_id = request_export(client, mine, kind="offers", format="csv")
+    assert "done" in run_exports_worker()
+    for cookie in (mine, colleague, mine):
+        view = call(client, "GET", f"/api/staff/exports/{export_id}", cookie=cookie)
+        assert view.status == 200 and view.body["download_url"]
+    log = call(client, "GET", "/api/staff/exports?limit=100", cookie=mine)
+    entry = next(e for e in log.body["items"] if e["id"] == export_id)
+    who = [link["staff_id"] for link in entry["links_issued"]]
+    me = call(client, "GET", "/api/auth/me", cookie=mine).body["id"]
+    other = call(client, "GET", "/api/auth/me", cookie=colleague).body["id"]
+    assert who == [me, other, me]
+    assert all(link["at"] >= entry["finished_at"] for link in entry["links_issued"])
+
+
+def test_a_refused_send_is_retried_and_logs_no_address(stack_env, monkeypatch):
+    from chalicelib.gateways import mailer
+    from chalicelib.jobs import outbox as outbox_job
+    from chalicelib.observability import logger
+
+    class Refused(Exception):
+        # a botocore error's shape
+        response = {"Error": {"Code": "MessageRejected", "Message": "not verified: x@y.fr"}}  # noqa: RUF012
+
+        def __str__(self):
+            return "Email address is not verified. The following identities failed: victime@example.fr"
+
+    def refuse(*_args):
+        raise Refused()
+
+    monkeypatch.setattr(mailer, "send_email", refuse)
+    body = json.dumps(
+        {
+            "channel": "email",
+            "to": "victime@example.fr",
+            "template": "already_registered",
+            "data": {"role": "candidate"},
+        }
+    )
+    with pytest.raises(outbox_job.DeliveryFailed) as failure:
+        outbox_job.handle_outbox_message(body)
+    assert failure.value.__cause__ is None and failure.value.__suppress_context__
+    assert "victime" not in str(failure.value)
+    import io
+
+    stream = io.StringIO()
+    previous = logger.registered_handler.setStream(stream)
+    try:
+        raise Refused()
+    except Refused:
+        logger.exception("something failed")
+    finally:
+        logger.registered_handler.setStream(previous)
+    assert "victime@example.fr" not in stream.getvalue() and "<adresse>" in stream.getvalue()
+
+
+# --- 5. e-mails sign-ups make the service send; SES feedback ------------------------------------------
+def test_sign_ups_from_one_client_are_capped_before_anything_is_stored(client, monkeypatch):
+    from chalicelib.services import sessions
+    from tests.factories import candidate_payload
+
+    monkeypatch.setattr(sessions, "MAX_SIGN_UPS_PER_CLIENT", 3)
+    viewer = "198.51.100.200:1000"
+    statuses = [
+        call(client, "POST", "/api/candidates", candidate_payload(), CloudFront_Viewer_Address=viewer).status
+        for _ in range(5)
+    ]
+    assert statuses == [201, 201, 201, 429, 429]
+    body = candidate_payload()
+    assert (
+        call(client, "POST", "/api/candidates", body, CloudFront_Viewer_Address="198.51.100.201:1").status
+        == 201
+    )
+
+
+def test_bounced_and_complaining_addresses_are_not_written_to_again(client, moto_endpoint):
+    from chalicelib.jobs.ses_feedback import handle_ses_notification
+    from scripts.moto_mail import messages_to
+    from tests.integration.helpers import new_candidate
+
+    bounced, complained, transient = (new_candidate(client, moto_endpoint) for _ in range(3))
+    events = [
+        {
+            "eventType": "Bounce",
+            "bounce": {
+                "bounceType": "Permanent",
+                "bouncedRecipients": [{"emailAddress": bounced.email.upper()}],
+            },
+        },
+        {
+            "notificationType": "Complaint",
+            "complaint": {"complainedRecipients": [{"emailAddress": complained.email}]},
+        },
+        {
+            "eventType": "Bounce",
+            "bounce": {"bounceType": "Transient", "bouncedRecipients": [{"emailAddress": transient.email}]},
+        },
+    ]
+    assert [handle_ses_notification(json.dumps(e)) for e in events] == [1, 1, 0]
+    assert handle_ses_notification("not json") == 0
+    for person in (bounced, complained, transient):
+        before = len(messages_to(moto_endpoint, person.email))
+        assert (
+            call(client, "POST", "/api/auth/magic-link", {"email": person.email}).status == 202
+        )  # same answer
+        sent = len(messages_to(moto_endpoint, person.email)) - before
+        assert sent == (1 if person is transient else 0)

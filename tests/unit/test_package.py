@@ -62,6 +62,18 @@ def test_every_function_runs_python313_on_arm64() -> None:
         assert properties["CodeUri"] == "./deployment.zip", name
 
 
+def test_every_function_s_logs_are_kept_90_days() -> None:
+    resources = _template()["Resources"]
+    functions = {name for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
+    groups = {
+        r["Properties"]["LogGroupName"]["Fn::Sub"]: r["Properties"]["RetentionInDays"]
+        for r in resources.values()
+        if r["Type"] == "AWS::Logs::LogGroup"
+    }
+    assert groups == {f"/aws/lambda/${{{name}}}": 90 for name in functions}
+    assert "OutboxWorker" in functions
+
+
 def test_package_carries_this_checkouts_code() -> None:
     # A stale build/package (code changed since) fails here: `make package` builds it again.
     sources = [ROOT / "app.py", *(p for p in (ROOT / "chalicelib").rglob("*") if p.is_file())]
