@@ -171,7 +171,7 @@ class Stack:
         log(f"données de démonstration : {summary}")
 
     def matching_timer(self) -> None:
-        """EventBridge stand-in: the same `start_run` as the hourly Lambda schedule."""
+        """EventBridge stand-in: the same `start_run` as the daily Lambda schedule (more often here, for the demo)."""
         from chalicelib.services.matching_runs import start_run
 
         delay = 5.0  # a first run soon after start, so the demo data has matches

@@ -1,4 +1,6 @@
-"""Matching runs: the hourly scheduler fans out one SQS message per bassin; the worker handles them.
+"""Matching: candidate and offer events are matched one item at a time as they come (the API queues
+them); the daily scheduler (the reconciliation, docs/matching.md) fans out one SQS message per
+bassin; the worker handles both.
 
 Locally (`make run`) the runner calls `start_run` on a timer and feeds the queue's messages to
 `handle_message`, the same code the Lambda functions run. The work itself is
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from chalice import Blueprint, Cron, Rate
+from chalice import Blueprint, Cron
 from pydantic import ValidationError
 
 from chalicelib.config import get_settings
@@ -43,7 +45,10 @@ def handle_message(body: str) -> dict[str, int]:
     return process(message)
 
 
-@bp.schedule(Rate(1, unit=Rate.HOURS), name="matching_scheduler")
+# Every day at 00:05 UTC, just after the date the matching uses (UTC) changed: training points,
+# "il y a 3 jours", training-end windows, start dates and expiry are re-based on the new day,
+# which the per-event path needs (docs/matching.md, "Reconciliation").
+@bp.schedule(Cron(5, 0, "*", "*", "?", "*"), name="matching_scheduler")
 def matching_scheduler(event) -> None:
     from chalicelib.services.matching_runs import start_run
 

@@ -1,8 +1,8 @@
-"""Use cases of matching runs: start one (hourly schedule or a staff member), work one queue
+"""Use cases of matching runs: start one (daily schedule or a staff member), work one queue
 message, follow a run's progress.
 
-A run is one message per bassin d'emploi on the matching queue; quick matchings (an offer or a
-profile changed: services/matching_triggers.py) are messages too. `process` is what the worker
+A run is one message per bassin d'emploi on the matching queue; per-event matchings (an offer or a
+profile changed: services/matching_triggers.py, worked by services/match_events.py) are messages too. `process` is what the worker
 does with one message, whoever delivers it (SQS in AWS, the local runner's poller).
 """
 

@@ -1,8 +1,8 @@
-"""Ask for matches soon after a change, without waiting for the hourly run.
+"""Ask for matches soon after a change, without waiting for the daily reconciliation run.
 
-One message on the matching queue for just that item; the worker recomputes the
-bassin(s) concerned. Failure to queue never fails the user's request: the hourly
-run catches up.
+One message on the matching queue for just that item; the worker matches that item alone
+(services/match_events.py). Failure to queue never fails the user's request: the daily
+reconciliation run catches up.
 """
 
 from __future__ import annotations

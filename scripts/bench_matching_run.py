@@ -1,0 +1,483 @@
+"""The whole matching run and the per-event path through the real worker code, against the moto
+server over HTTP with every resource created from infra/ (issue 13).
+
+    .venv/bin/python scripts/bench_matching_run.py --scale 1.0 --seed 42
+
+1. Seeds the data table with the dataset of scripts/bench_matching_data.py (dates moved to
+   today), written as the repositories write profiles and offers.
+2. Full run: the worker's work for the 27 bassin messages (`match_bassin`, as
+   services/matching_runs.process calls it; digests are not sent, a first run would e-mail
+   everyone), in a child process: per phase (DynamoDB reads, engine, results, diff, writes) own
+   CPU and wall time, requests by API call, items written, peak RSS, the largest bassin against
+   the worker's Lambda timeout. The first run also lists everyone in the per-event indexes (what
+   the first run after deploying does). Then an unchanged re-run, which must write nothing.
+3. Per event, through `handle_message` (the queue worker's entry point, digests included), in a
+   child process: a new candidate (30 km), a new offer, an edited profile (mobility halved):
+   p50/p95 latency and own CPU, requests; then a burst of 500 sign-ups (each queued on the
+   matching SQS queue, 100 of them queued twice as a quick edit would) drained by a worker loop.
+
+moto runs in its own process (scripts/moto_server.py with PASSERELLE_MOTO_INDEXED_QUERIES=1, so
+that a Query examines its partition instead of the whole table): "own CPU" is this process's,
+wall time includes waiting for moto. The figures feed scripts/cost_model.py (--json writes them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LAMBDA_TIMEOUT_S = 60  # .chalice/config.json, matching_worker
+EVENTS = 40  # per kind of event
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def shift() -> timedelta:
+    from scripts.bench_matching_data import TODAY
+
+    return date.today() - TODAY
+
+
+def candidate_record(c, moved: timedelta, stamp: str):
+    from chalicelib.domain.referentials import get_referentials
+    from chalicelib.schemas.candidates_store import CandidateRecord
+
+    codes = sorted(c.metiers)
+    return CandidateRecord(
+        id=c.id,
+        email=f"{c.id}@example.org",
+        first_name="Camille",
+        last_name="Banc",
+        code_insee=c.code_insee,
+        bassin=get_referentials().commune(c.code_insee).bassin_code,
+        mobility_km=c.mobility_km,
+        training={"title": "Formation", "code_rome": codes[:1], "end_date": c.training_end + moved},
+        target_code_rome=codes[1:],
+        competences=sorted(c.competences),
+        contract_types=sorted(c.contract_types),
+        available_from=c.available_from + moved,
+        consent_contact=c.consent_contact,
+        consent_terms_at=stamp,
+        visible=c.active,
+        created_at=stamp,
+        updated_at=stamp,
+        last_active_at=stamp,
+    )
+
+
+def offer_record(o, moved: timedelta, stamp: str):
+    from chalicelib.domain.referentials import get_referentials
+    from chalicelib.schemas.offers_store import OfferRecord
+
+    return OfferRecord(
+        id=o.id,
+        employer_id=f"emp-{o.id[:4]}",
+        title=f"Offre {o.code_rome}",
+        code_rome=o.code_rome,
+        description="Offre du banc d'essai.",
+        competences=sorted(o.competences),
+        code_insee=o.code_insee,
+        bassin=get_referentials().commune(o.code_insee).bassin_code,
+        contract_type=o.contract_type,
+        positions=1,
+        start_date=o.start_date + moved,
+        expires_at=(o.expires_at or date.today() + timedelta(days=300) - moved) + moved,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+
+
+# --- children ---------------------------------------------------------------------------------
+def child_seed(scale: float, seed: int) -> dict:
+    from chalicelib.domain.calendar import utc_timestamp
+    from chalicelib.domain.referentials import get_referentials
+    from chalicelib.repositories import candidates, offers
+    from chalicelib.repositories.db import data_table
+    from scripts.bench_matching_data import generate
+
+    data = generate(get_referentials(), scale, seed)
+    moved, stamp = shift(), utc_timestamp()
+    started = time.perf_counter()
+    with data_table().batch_writer() as batch:
+        for c in data.candidates:
+            batch.put_item(Item=candidates.candidate_item(candidate_record(c, moved, stamp)))
+        for o in data.offers:
+            batch.put_item(Item=offers.offer_item(offer_record(o, moved, stamp)))
+    return {
+        "candidates": len(data.candidates),
+        "offers": len(data.offers),
+        "seed_s": time.perf_counter() - started,
+    }
+
+
+class Phases:
+    """Own CPU (thread time) and wall time spent inside the wrapped functions, by phase."""
+
+    def __init__(self) -> None:
+        self.cpu: Counter = Counter()
+        self.wall: Counter = Counter()
+
+    def wrap(self, phase: str, function):
+        def timed(*args, **kwargs):
+            cpu, wall = time.thread_time(), time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.cpu[phase] += time.thread_time() - cpu
+                self.wall[phase] += time.perf_counter() - wall
+
+        return timed
+
+
+@contextmanager
+def instrumented():
+    """Wraps what match_bassin calls, phase by phase (the functions themselves are unchanged)."""
+    from chalicelib.domain.matching import stored as stored_module
+    from chalicelib.repositories import candidates, match_index, matches, offers
+    from chalicelib.services import run_matching as service
+
+    phases = Phases()
+    patched = [
+        (candidates, "list_matchable_in_bassin", "reads"),
+        (offers, "list_open_in_bassin", "reads"),
+        (matches, "existing_match_records", "reads"),
+        (match_index, "lists_stored", "reads"),
+        (match_index, "matched_many", "reads"),
+        (service, "run_matching", "engine"),
+        (service, "stored_matches", "results"),
+        (stored_module.StoredMatches, "diff", "diff"),
+        (matches, "apply_changes", "writes"),
+        (match_index, "write_lists", "writes"),
+        (match_index, "repair", "writes"),
+    ]
+    originals = [(owner, name, getattr(owner, name)) for owner, name, _ in patched]
+    for owner, name, phase in patched:
+        setattr(owner, name, phases.wrap(phase, getattr(owner, name)))
+    try:
+        yield phases
+    finally:
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+
+
+def full_run(label: str) -> dict:
+    from chalicelib.domain.calendar import utc_timestamp
+    from chalicelib.domain.referentials import get_referentials
+    from chalicelib.repositories.db import count_requests
+    from chalicelib.services.run_matching import match_bassin
+
+    per_bassin, totals = [], Counter()
+    cpu, wall = time.process_time(), time.perf_counter()
+    with instrumented() as phases, count_requests() as requests:
+        for bassin in sorted(get_referentials().bassins):
+            b_cpu, b_wall = time.process_time(), time.perf_counter()
+            result = match_bassin(bassin, date.today(), utc_timestamp())
+            per_bassin.append(
+                (
+                    time.perf_counter() - b_wall,
+                    time.process_time() - b_cpu,
+                    bassin,
+                    result.offers,
+                    result.candidates,
+                )
+            )
+            totals.update(result.counts())
+    return {
+        "label": label,
+        "cpu_s": time.process_time() - cpu,
+        "wall_s": time.perf_counter() - wall,
+        "phase_cpu": dict(phases.cpu),
+        "phase_wall": dict(phases.wall),
+        "requests": dict(requests),
+        "totals": dict(totals),
+        "largest": max(per_bassin),
+    }
+
+
+def child_run() -> dict:
+    first = full_run("first run (also lists everyone in the per-event indexes)")
+    again = full_run("unchanged re-run")
+    return {"runs": [first, again], "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def timed_event(kind: str, item_id: str, bassin: str) -> dict:
+    from chalicelib.jobs.matching import handle_message
+    from chalicelib.repositories.db import count_requests
+
+    body = json.dumps({"type": kind, f"{kind}_id": item_id, "bassin": bassin})
+    with count_requests() as requests:
+        cpu, wall = time.thread_time(), time.perf_counter()
+        totals = handle_message(body)
+        spent = time.perf_counter() - wall, time.thread_time() - cpu
+    return {
+        "wall_s": spent[0],
+        "cpu_s": spent[1],
+        "requests": sum(requests.values()),
+        "by_call": dict(requests),
+        **totals,
+    }
+
+
+def summary(samples: list[dict]) -> dict:
+    calls: Counter = Counter()
+    for s in samples:
+        calls.update(s["by_call"])
+    return {
+        "n": len(samples),
+        "p50_ms": percentile([s["wall_s"] * 1000 for s in samples], 50),
+        "p95_ms": percentile([s["wall_s"] * 1000 for s in samples], 95),
+        "cpu_p50_ms": percentile([s["cpu_s"] * 1000 for s in samples], 50),
+        "cpu_p95_ms": percentile([s["cpu_s"] * 1000 for s in samples], 95),
+        "requests_p50": percentile([s["requests"] for s in samples], 50),
+        "requests_p95": percentile([s["requests"] for s in samples], 95),
+        "requests_mean": statistics.mean(s["requests"] for s in samples),
+        "by_call_mean": {k: v / len(samples) for k, v in sorted(calls.items())},
+        "written_mean": statistics.mean(s["written"] for s in samples),
+        "refills_mean": statistics.mean(s.get("refills", 0) for s in samples),
+        "read_mean": statistics.mean(s.get("candidates", 0) + s.get("offers", 0) for s in samples),
+        "index_mean": statistics.mean(s.get("index_written", 0) for s in samples),
+    }
+
+
+def child_events(scale: float, seed: int) -> dict:
+    from chalicelib import aws
+    from chalicelib.config import get_settings
+    from chalicelib.domain.calendar import utc_timestamp
+    from chalicelib.domain.referentials import get_referentials
+    from chalicelib.gateways.queue import send_matching_batch
+    from chalicelib.jobs.matching import handle_message
+    from chalicelib.repositories import candidates, offers
+    from chalicelib.repositories.db import count_requests, data_table
+    from scripts.bench_matching_data import generate
+
+    refs = get_referentials()
+    moved, stamp = shift(), utc_timestamp()
+    data = generate(refs, scale, seed)
+    fresh = generate(refs, max(scale, 0.02), seed + 1)  # new people and offers, other ids
+    rnd = random.Random(seed)
+    results: dict = {}
+
+    samples = []
+    newcomers = [
+        replace(c, mobility_km=30, active=True, consent_contact=True) for c in fresh.candidates[:EVENTS]
+    ]
+    for c in newcomers:
+        record = candidate_record(c, moved, stamp)
+        candidates.create(record)
+        samples.append(timed_event("candidate", record.id, record.bassin))
+    results["new candidate, 30 km"] = summary(samples)
+
+    samples = []
+    for o in fresh.offers[:EVENTS]:
+        record = offer_record(o, moved, stamp)
+        offers.create(record)
+        samples.append(timed_event("offer", record.id, record.bassin))
+    results["new offer"] = summary(samples)
+
+    samples = []
+    listed = [c for c in data.candidates if c.active and c.consent_contact and c.mobility_km >= 10]
+    for c in rnd.sample(listed, EVENTS):
+        current = candidates.get(c.id)
+        edited = current.model_copy(
+            update={"mobility_km": current.mobility_km // 2, "version": current.version + 1}
+        )
+        candidates.save(edited, current.version)
+        samples.append(timed_event("candidate", edited.id, edited.bassin))
+    results["edited profile (mobility halved)"] = summary(samples)
+
+    # A burst: 500 sign-ups, each queuing its event; 100 of them edited at once (a second event).
+    burst = [replace(c, active=True, consent_contact=True) for c in fresh.candidates[EVENTS : EVENTS + 500]]
+    records = [candidate_record(c, moved, stamp) for c in burst]
+    with data_table().batch_writer() as batch:
+        for r in records:
+            batch.put_item(Item=candidates.candidate_item(r))
+    messages = [{"type": "candidate", "candidate_id": r.id, "bassin": r.bassin} for r in records]
+    messages += messages[:100]
+    sqs, url = aws.client("sqs"), get_settings().matching_queue_url
+    started = time.perf_counter()
+    send_matching_batch(messages)
+    worked, skipped = 0, 0
+    cpu = time.thread_time()
+    with count_requests() as requests:
+        while worked < len(messages):
+            batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+            for message in batch.get("Messages", []):
+                totals = handle_message(message["Body"])
+                skipped += totals.get("skipped", 0)
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                worked += 1
+    results["burst"] = {
+        "sign_ups": len(records),
+        "events": len(messages),
+        "skipped": skipped,
+        "wall_s": time.perf_counter() - started,
+        "cpu_s": time.thread_time() - cpu,
+        "requests": dict(requests),
+    }
+    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return results
+
+
+# --- orchestration ----------------------------------------------------------------------------
+def run_child(args: argparse.Namespace, env: dict, what: str) -> dict:
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        what,
+        "--scale",
+        str(args.scale),
+        "--seed",
+        str(args.seed),
+    ]
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr[-4000:])
+        raise SystemExit(f"child {what} failed")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def print_report(args, seeded: dict, run: dict, events: dict, loads: list[float]) -> None:
+    print(
+        f"dataset: {seeded['candidates']:,} candidates, {seeded['offers']:,} offers (scale {args.scale}, seed {args.seed}); seeded in {seeded['seed_s']:.0f} s"
+    )
+    for r in run["runs"]:
+        print(
+            f"\n{r['label']}: own CPU {r['cpu_s']:.1f} s, wall {r['wall_s']:.1f} s (the rest waits for moto)"
+        )
+        for phase in ("reads", "engine", "results", "diff", "writes"):
+            print(
+                f"  {phase:8} CPU {r['phase_cpu'].get(phase, 0):7.2f} s   wall {r['phase_wall'].get(phase, 0):7.2f} s"
+            )
+        t = r["totals"]
+        print(
+            f"  matches written {t.get('written', 0):,} (kept {t.get('kept', 0):,}), offers' lists written {t.get('lists_written', 0):,}, "
+            f"index entries written {t.get('index_repaired', 0):,}"
+        )
+        print("  requests: " + ", ".join(f"{k} {v:,}" for k, v in sorted(r["requests"].items())))
+        wall, cpu, bassin, offers, cands = r["largest"]
+        print(
+            f"  largest bassin {bassin}: {wall:.1f} s wall ({cpu:.1f} s CPU; {offers:,} offers × {cands:,} candidates) "
+            f"against the {LAMBDA_TIMEOUT_S} s Lambda timeout: {'OK' if wall < LAMBDA_TIMEOUT_S else 'OVER'}"
+        )
+    print(f"  peak RSS of the run process: {run['peak_rss_mb']:.0f} MB")
+    print("\nper event, through handle_message (digests included):")
+    for kind, s in events.items():
+        if kind in ("burst", "peak_rss_mb"):
+            continue
+        print(
+            f"  {kind}: latency p50 {s['p50_ms']:.0f} ms, p95 {s['p95_ms']:.0f} ms; own CPU p50 {s['cpu_p50_ms']:.1f} ms, "
+            f"p95 {s['cpu_p95_ms']:.1f} ms; DynamoDB requests p50 {s['requests_p50']:.0f}, p95 {s['requests_p95']:.0f} "
+            f"({', '.join(f'{k} {v:.1f}' for k, v in s['by_call_mean'].items())}); matches written {s['written_mean']:.1f}, refills {s['refills_mean']:.2f}"
+        )
+    b = events["burst"]
+    print(
+        f"  burst: {b['sign_ups']} sign-ups, {b['events']} events queued ({b['events'] - b['sign_ups']} repeated): "
+        f"{b['skipped']} coalesced, drained in {b['wall_s']:.1f} s wall, {b['cpu_s']:.1f} s own CPU, "
+        f"{sum(b['requests'].values()):,} DynamoDB requests ({sum(b['requests'].values()) / b['sign_ups']:.1f} per sign-up)"
+    )
+    print(f"  peak RSS of the events process: {events['peak_rss_mb']:.0f} MB")
+    first, again = run["runs"]
+    print("\ntargets:")
+    print(
+        f"  full rebuild own CPU ≤ 10 s: {'OK' if first['cpu_s'] <= 10 else 'MISSED'} ({first['cpu_s']:.1f} s at scale {args.scale})"
+    )
+    print(
+        f"  unchanged re-run writes 0 items: {'OK' if again['totals'].get('written', 0) + again['totals'].get('lists_written', 0) + again['totals'].get('index_repaired', 0) == 0 else 'MISSED'}"
+    )
+    s = events["new candidate, 30 km"]
+    print(
+        f"  new candidate ≤ 50 ms own CPU (p95 {s['cpu_p95_ms']:.1f} ms): {'OK' if s['cpu_p95_ms'] <= 50 else 'MISSED'}; ≤ 20 requests (p95 {s['requests_p95']:.0f}): {'OK' if s['requests_p95'] <= 20 else 'MISSED'}"
+    )
+    print(
+        f"machine: {os.cpu_count()} cores, 1-minute load average at start, after seeding, after the run, at the end: {', '.join(f'{x:.1f}' for x in loads)}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--json", type=Path, help="write the figures (for scripts/cost_model.py)")
+    parser.add_argument("--child", choices=["seed", "run", "events"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        work = {
+            "seed": lambda: child_seed(args.scale, args.seed),
+            "run": child_run,
+            "events": lambda: child_events(args.scale, args.seed),
+        }
+        print(json.dumps(work[args.child]()))
+        return 0
+
+    from scripts.provision import provision
+
+    loads = [os.getloadavg()[0]]
+    port = free_port()
+    moto_env = {**os.environ, "PASSERELLE_MOTO_INDEXED_QUERIES": "1"}
+    moto = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "moto_server.py"), "-H", "127.0.0.1", "-p", str(port)],
+        env=moto_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        env = {
+            **os.environ,
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "eu-west-3",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": "WARNING",
+            **provision(endpoint, stage="local"),
+        }
+        seeded = run_child(args, env, "seed")
+        loads.append(os.getloadavg()[0])
+        run = run_child(args, env, "run")
+        loads.append(os.getloadavg()[0])
+        events = run_child(args, env, "events")
+        loads.append(os.getloadavg()[0])
+    finally:
+        moto.terminate()
+        moto.wait(timeout=30)
+    print_report(args, seeded, run, events, loads)
+    if args.json:
+        args.json.write_text(
+            json.dumps({"scale": args.scale, "seeded": seeded, "run": run, "events": events}, indent=1)
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
