@@ -191,8 +191,9 @@ def test_keyboard_only_sign_up_sign_in_edit_and_sign_out(stack, page):
     sign_in_from_email(stack, page, email)
     assert page.inner_text("#welcome") == "Bonjour Léa."
     summary = page.inner_text("#profile-summary")
-    for text in ("Léa N’Guyen-Martin", email, "Metz", "CAP Cuisine", "Lycée hôtelier de Metz", "G1609"):
+    for text in ("Léa N’Guyen-Martin", email, "Metz", "CAP Cuisine", "Lycée hôtelier de Metz", "Cuisinier"):
         assert text in summary
+    assert "G1609" not in summary  # the métier by its label, not its code
     assert page.input_value("#mobility_km") == "25"
     assert_accessible(page)  # espace
 

@@ -206,7 +206,13 @@ def test_staff_figures_matching_run_export_and_audit_log(stack, page, tmp_path):
         assert (line["Code bassin"], line["Bassin d'emploi"]) == (METZ, "Metz")
         assert isinstance(line["Score"], int | float) and 0 <= line["Score"] <= 100
         assert line["Identifiant de l'offre"] and line["Identifiant du candidat"]
-    assert len({(r[0], r[1]) for r in data}) == len(data)  # one line per candidate and offer
+    offer_column, candidate_column = (
+        MATCH_HEADER.index("Identifiant de l'offre"),
+        MATCH_HEADER.index("Identifiant du candidat"),
+    )
+    assert len({(r[offer_column], r[candidate_column]) for r in data}) == len(
+        data
+    )  # one line per candidate and offer
 
     # --- 4. the audit log -------------------------------------------------------------------
     log_row = page.locator("#log-rows tr").first

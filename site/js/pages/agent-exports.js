@@ -11,7 +11,7 @@ import {
 } from './agent-common.js';
 
 const KIND_LABELS = { candidates: 'Candidats', offers: 'Offres', matches: 'Correspondances', outcomes: 'Suites données', structures: 'Structures', trainings: 'Formations' };
-const FORMAT_LABELS = { csv: 'CSV', xlsx: 'XLSX (classeur)' };
+const FORMAT_LABELS = { csv: 'CSV', xlsx: 'XLSX' };
 const STATUS_LABELS = { pending: 'En attente', running: 'En cours', done: 'Terminé', failed: 'Échoué' };
 
 const form = document.getElementById('export-form');
