@@ -174,8 +174,8 @@ def export(candidate_id: str, now: datetime | None = None) -> CandidateExport:
             )
         )
     logger.info("candidate data exported", extra={"candidate_id": candidate_id})
-    from chalicelib.services.invitations import sharing_of
     from chalicelib.services.followup_survey import exported_answers
+    from chalicelib.services.invitations import sharing_of
 
     return CandidateExport(
         exported_at=utc_timestamp(now),
