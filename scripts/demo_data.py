@@ -158,7 +158,7 @@ def load_demo_data(seed: int = 2026) -> str:
     if os.environ.get("PASSERELLE_DEMO_HISTORY", "1") != "0":  # the tests' stacks go without
         from scripts.demo_history import load_history
 
-        history = load_history(seed) + " ; "
+        history = load_history(seed, refresh="background") + " ; "
     return (
         f"{history}{len(firms)} employeurs, {len(posted)} offres, {people} candidats nommés — comptes de démonstration : "
         f"{DEMO_CANDIDATE} (candidat), {DEMO_EMPLOYER} (employeur)"
