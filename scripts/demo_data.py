@@ -218,7 +218,7 @@ def load_demo_data(seed: int = 2026) -> str:
     if os.environ.get("PASSERELLE_DEMO_HISTORY", "1") != "0":  # the tests' stacks go without
         from scripts.demo_history import load_history
 
-        history = load_history(seed) + " ; "
+        history = load_history(seed, refresh="background") + " ; "
     rates = _demo_answers(posted)
     return (
         f"{history}{len(firms)} employeurs, {len(posted)} offres, {people} candidats nommés ; taux de réponse {rates} — comptes de démonstration : "

@@ -288,9 +288,17 @@ def load_history(
             surveys += 1
 
     _write(items)
-    if refresh:
+
+    def refresh_all() -> None:
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(lambda b: refresh_stats(b, today), bassin_codes))
+
+    if refresh == "background":  # make run: the stack is ready at once, the figures follow
+        import threading
+
+        threading.Thread(target=refresh_all, name="demo-figures", daemon=True).start()
+    elif refresh:
+        refresh_all()
     return (
         f"historique : {candidates} candidats, {len(firms)} employeurs, {offers} offres, {interactions} intérêts "
         f"({hires} embauches), {surveys} questions de suivi ({answers} réponses), {len(items)} éléments écrits en "
