@@ -108,7 +108,7 @@ def test_every_staff_route_refuses_anonymous_candidates_and_employers(client):
     from chalicelib.api.routing import ROUTES, Role
 
     staff_routes = [spec for spec in ROUTES if spec.path.startswith("/staff/")]
-    assert len(staff_routes) == 7 and all(spec.access == {Role.STAFF} for spec in staff_routes)
+    assert len(staff_routes) == 8 and all(spec.access == {Role.STAFF} for spec in staff_routes)
     candidate = session_for(client, "cand-" + uuid.uuid4().hex, "candidate")
     employer = session_for(client, "emp-" + uuid.uuid4().hex, "employer")
     for spec in staff_routes:
