@@ -418,19 +418,23 @@ def test_matches_show_the_best_30_open_offers_with_reasons_and_record_interest(c
         "code": "4410",
         "label": "Metz",
     }
-    assert set(first["offer"]) == {
+    assert set(first["offer"]) == {  # of the employer, only the company's name: no contact
         "id",
         "title",
+        "company_name",
         "code_rome",
         "metier_label",
         "code_insee",
         "commune_name",
         "bassin",
         "contract_type",
+        "contract_type_label",
         "positions",
         "start_date",
         "expires_at",
     }
+    labels = {"cdi": "CDI", "cdd": "CDD", "interim": "Intérim", "alternance": "Alternance"}
+    assert first["offer"]["contract_type_label"] == labels[first["offer"]["contract_type"]]
 
     path = "/api/candidates/me/matches/list-open-34"
     status, answer, _ = call(client, "POST", path, {"interested": True}, cookie=cookie)
