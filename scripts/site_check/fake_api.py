@@ -91,12 +91,9 @@ class FakeApi(BaseHTTPRequestHandler):
         return False
 
     def _refuse_sign_up(self, body: dict) -> bool:
-        """What both sign-ups refuse first: a taken address (409), no Idempotency-Key (400)."""
-        if "existe" in body.get("email", ""):
-            self._json(
-                409, {"error": {"code": "conflict", "message": "Un compte existe déjà avec cette adresse."}}
-            )
-        elif not self.headers.get("Idempotency-Key"):
+        """What both sign-ups refuse first: no Idempotency-Key (400). A taken address is not refused:
+        the API answers as for a new one (docs/decisions.md)."""
+        if not self.headers.get("Idempotency-Key"):
             self._json(400, {"error": {"code": "validation_error", "message": "Idempotency-Key manquant."}})
         else:
             return False

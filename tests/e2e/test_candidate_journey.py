@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import pytest
 import requests
 
-from scripts.moto_mail import sent_messages, sign_in_tokens, wait_for_messages
+from scripts.moto_mail import sign_in_tokens, wait_for_messages
 from tests.e2e.helpers import (
     TIMEOUT_MS,
     assert_accessible,
@@ -273,31 +273,16 @@ def test_server_errors_are_shown_accessibly_and_nothing_typed_is_lost(stack, pag
     type_date_here(page, "#training_end_date", TRAINING_END)
     expected["#training_end_date"] = TRAINING_END.isoformat()
 
-    # Now the address is the one already used: 409.
-    press_enter_on(page, "#submit")
-    page.locator("#email-error:not([hidden])").wait_for(timeout=TIMEOUT_MS)
-    wait_focus_on_summary(page)
-    assert "Un compte existe déjà avec cette adresse e-mail." in page.inner_text("#error-summary")
-    assert page.locator("#error-summary a[href='/connexion.html']").count() == 1
-    field_message_next_to_field(page, "#email", "#email-error")
-    assert page.locator("#training_end_date-error").is_hidden()
-    assert page.get_attribute("#training_end_date", "aria-invalid") is None
-    assert_form_holds(page, expected)
-    assert_accessible(page)  # form with the conflict
-
-    # Recover from the summary's link with another address: the sign-up goes through.
-    press_enter_on(page, "#error-summary a[href='#email']", max_presses=2)
-    assert focused(page) == "email"
-    page.keyboard.press("Control+A")
-    other = unique_email("corrige")
-    page.keyboard.type(other)
+    # Now the address is the one already used: the site answers as for a new sign-up (no one learns
+    # which addresses have an account) and the owner is told by e-mail (docs/decisions.md).
     press_enter_on(page, "#submit")
     page.locator("#confirmation h2").wait_for(timeout=TIMEOUT_MS)
-    sent = [m["destinations"]["ToAddresses"] for m in sent_messages(stack.moto_url)]
-    assert sent.count([other]) == 1
-    assert sent.count([taken]) == 1  # the API sign-up's welcome; the conflict sent nothing
+    assert page.locator("#error-summary li").count() == 0 or page.locator("#error-summary").is_hidden()
+    assert_accessible(page)  # confirmation, as for a new address
+    subjects = [m["subject"] for m in wait_for_messages(stack.moto_url, taken, 2)]
+    assert subjects == ["Bienvenue sur Passerelle", "Vous avez déjà un compte Passerelle"]
 
-    assert unexpected_console_errors(page, {400, 409}) == []
+    assert unexpected_console_errors(page, {400}) == []
 
 
 # --- 3. stored XSS --------------------------------------------------------------------------------

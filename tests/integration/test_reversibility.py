@@ -3,6 +3,7 @@ the same items; sign-in works on the new stack and the matching finds the same l
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
@@ -15,7 +16,7 @@ import pytest
 from scripts.dump import dump
 from scripts.provision import provision
 from scripts.restore import RestoreError, restore
-from tests.integration.helpers import call, deliver_outbox, open_session, scan
+from tests.integration.helpers import call, deliver_outbox, open_session, scan, seed_candidate
 from tests.stack import free_port
 
 pytestmark = pytest.mark.usefixtures("empty_queues")
@@ -47,16 +48,21 @@ def _switch_to(monkeypatch, endpoint: str, env: dict[str, str]) -> None:
     parameters.clear_caches()
 
 
-@pytest.fixture(scope="module")
-def fresh_stack(stack_env, moto_endpoint):
-    """A second moto server with the stack created from infra/, empty: where the service moves to
-    (the tampered dump's test, first, leaves it empty)."""
+def _clear_caches() -> None:
     from aws_lambda_powertools.utilities import parameters
 
     from chalicelib import aws
     from chalicelib.config import get_settings
 
-    # Its own process: moto servers started in this process would share its AWS state.
+    get_settings.cache_clear()
+    aws.reset()
+    parameters.clear_caches()
+
+
+@contextlib.contextmanager
+def _moto_stack():
+    """A moto server in its own process (servers of this process share its AWS state), with the
+    stack created from infra/: (endpoint, the app's environment on it)."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "moto_server.py"), "-H", "127.0.0.1", "-p", str(port)],
@@ -75,14 +81,32 @@ def fresh_stack(stack_env, moto_endpoint):
                 time.sleep(0.2)
         yield endpoint, provision(endpoint, stage="local")
     finally:
-        get_settings.cache_clear()
-        aws.reset()
-        parameters.clear_caches()
         server.terminate()
         server.wait(timeout=30)
 
 
-def test_a_tampered_dump_is_refused_before_anything_is_written(stack_env, fresh_stack):
+@pytest.fixture(scope="module")
+def old_stack(stack_env):
+    """The stack the service leaves (its own server: the suite's shared one stays as it was)."""
+    with _moto_stack() as stack:
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def fresh_stack(stack_env):
+    """The empty stack the service moves to (the tampered dump's test, first, leaves it empty)."""
+    with _moto_stack() as stack:
+        yield stack
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_suite_stack(monkeypatch):
+    yield
+    monkeypatch.undo()
+    _clear_caches()
+
+
+def test_a_tampered_dump_is_refused_before_anything_is_written(old_stack, fresh_stack, monkeypatch):
     import gzip
 
     import boto3
@@ -90,6 +114,8 @@ def test_a_tampered_dump_is_refused_before_anything_is_written(stack_env, fresh_
     from chalicelib import aws
     from chalicelib.config import get_settings
 
+    _switch_to(monkeypatch, *old_stack)
+    seed_candidate()
     source_db, source_s3 = aws.client("dynamodb"), aws.client("s3")
     _dump_bucket(source_s3)
     manifest = dump(source_db, source_s3, get_settings().table, "passerelle-dumps", "dumps/tampered")
@@ -109,7 +135,7 @@ def test_a_tampered_dump_is_refused_before_anything_is_written(stack_env, fresh_
 
 
 def test_a_dump_restored_into_an_empty_stack_gives_the_same_service(
-    client, moto_endpoint, fresh_stack, monkeypatch
+    client, old_stack, fresh_stack, monkeypatch
 ):
     import boto3
 
@@ -122,6 +148,7 @@ def test_a_dump_restored_into_an_empty_stack_gives_the_same_service(
     from scripts.demo_data import DEMO_CANDIDATE, load_demo_data
     from scripts.moto_mail import latest_token
 
+    _switch_to(monkeypatch, *old_stack)
     load_demo_data()
     offers = [i for i in scan(data_table()) if i.get("kind") == "offer" and i.get("status") == "open"]
     bassins = sorted({o["bassin"] for o in offers})

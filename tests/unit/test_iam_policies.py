@@ -142,6 +142,8 @@ def test_sqs_only_on_the_stage_queues(stage: str) -> None:
 def test_ses_only_from_the_sender_identity(stage: str) -> None:
     sender = _sender()
     identities = {f"identity/{sender}", f"identity/{sender.split('@', 1)[1]}"}
+    # a send naming the configuration set (bounces and complaints reported) is checked against it too
+    identities.add(f"configuration-set/{_template_name('SesConfigurationSet', 'Name', stage)}")
 
     grants = [(r, s) for a, r, s in _grants(stage) if a.startswith("ses:")]
 
