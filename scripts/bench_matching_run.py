@@ -264,7 +264,7 @@ def summary(samples: list[dict]) -> dict:
     }
 
 
-def child_events(scale: float, seed: int) -> dict:
+def child_events(scale: float, seed: int, burst_size: int = 500) -> dict:
     from chalicelib import aws
     from chalicelib.config import get_settings
     from chalicelib.domain.calendar import utc_timestamp
@@ -278,7 +278,7 @@ def child_events(scale: float, seed: int) -> dict:
     refs = get_referentials()
     moved, stamp = shift(), utc_timestamp()
     data = generate(refs, scale, seed)
-    fresh = generate(refs, max(scale, 0.02), seed + 1)  # new people and offers, other ids
+    fresh = generate(refs, max(scale, (EVENTS + burst_size) / 60_000 * 1.2), seed + 1)  # new ids
     rnd = random.Random(seed)
     results: dict = {}
 
@@ -311,13 +311,15 @@ def child_events(scale: float, seed: int) -> dict:
     results["edited profile (mobility halved)"] = summary(samples)
 
     # A burst: 500 sign-ups, each queuing its event; 100 of them edited at once (a second event).
-    burst = [replace(c, active=True, consent_contact=True) for c in fresh.candidates[EVENTS : EVENTS + 500]]
+    burst = [
+        replace(c, active=True, consent_contact=True) for c in fresh.candidates[EVENTS : EVENTS + burst_size]
+    ]
     records = [candidate_record(c, moved, stamp) for c in burst]
     with data_table().batch_writer() as batch:
         for r in records:
             batch.put_item(Item=candidates.candidate_item(r))
     messages = [{"type": "candidate", "candidate_id": r.id, "bassin": r.bassin} for r in records]
-    messages += messages[:100]
+    messages += messages[: burst_size // 5]
     sqs, url = aws.client("sqs"), get_settings().matching_queue_url
     started = time.perf_counter()
     send_matching_batch(messages)
@@ -359,6 +361,8 @@ def run_child(args: argparse.Namespace, env: dict, what: str) -> dict:
     if out.returncode != 0:
         sys.stderr.write(out.stderr[-4000:])
         raise SystemExit(f"child {what} failed")
+    if args.json:  # each phase's figures kept as soon as they are known
+        args.json.with_suffix(f".{what}.json").write_text(out.stdout.strip().splitlines()[-1])
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -423,6 +427,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--burst", type=int, default=500, help="sign-ups of the burst")
     parser.add_argument("--json", type=Path, help="write the figures (for scripts/cost_model.py)")
     parser.add_argument("--child", choices=["seed", "run", "events"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -430,7 +435,7 @@ def main() -> int:
         work = {
             "seed": lambda: child_seed(args.scale, args.seed),
             "run": child_run,
-            "events": lambda: child_events(args.scale, args.seed),
+            "events": lambda: child_events(args.scale, args.seed, args.burst),
         }
         print(json.dumps(work[args.child]()))
         return 0
@@ -470,7 +475,10 @@ def main() -> int:
         loads.append(os.getloadavg()[0])
     finally:
         moto.terminate()
-        moto.wait(timeout=30)
+        try:
+            moto.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            moto.kill()
     print_report(args, seeded, run, events, loads)
     if args.json:
         args.json.write_text(
