@@ -449,3 +449,36 @@ def test_a_candidate_signing_up_alone_may_name_a_certification_of_the_catalogue(
         .get("certification_code")
         is None
     )
+
+
+def test_a_second_organismes_invitation_offers_to_link_once_the_first_was_accepted(
+    client, moto_endpoint, trainer
+):
+    other = new_member(client, moto_endpoint)
+    email = unique_email("stagiaire")
+    first, second = new_training(client, trainer), new_training(client, other)
+    upload(client, trainer, first, cohort_csv([("Léa", "Martin", email)]))
+    upload(client, other, second, cohort_csv([("Léa", "Martin", email)]))
+    tokens = INVITE.findall(" ".join(m["body"] for m in messages_to(moto_endpoint, email)))
+    assert len(set(tokens)) == 2
+    accepted = call(client, "POST", f"/api/invitations/{tokens[0]}", invitation_acceptance())
+    assert accepted.status == 201
+    assert call(client, "GET", f"/api/invitations/{tokens[1]}").body["account_exists"] is True
+    cookie = accepted.headers["Set-Cookie"].split(";", 1)[0]
+    assert (
+        call(
+            client,
+            "POST",
+            f"/api/invitations/{tokens[1]}/link",
+            {"share_with_structure": False},
+            cookie=cookie,
+        ).status
+        == 204
+    )
+    assert {
+        s["structure_name"]
+        for s in call(client, "GET", "/api/candidates/me/sharing", cookie=cookie).body["items"]
+    } == {
+        trainer.body["name"],
+        other.body["name"],
+    }
