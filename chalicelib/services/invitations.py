@@ -13,7 +13,7 @@ from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.gateways import secrets
 from chalicelib.observability import logger, metrics
-from chalicelib.repositories import candidates, structures, trainings
+from chalicelib.repositories import accounts, candidates, structures, trainings
 from chalicelib.repositories.errors import EmailTaken
 from chalicelib.schemas.candidates import check_competences
 from chalicelib.schemas.candidates_store import CandidateRecord, TrainingRecord
@@ -66,7 +66,8 @@ def read(token: str) -> InvitationView:
         training=InvitedTraining(
             title=training.title, code_rome=training.code_rome, end_date=training.end_date
         ),
-        account_exists=line.account_exists,
+        # An account may have been made since the import (another organisme's invitation accepted).
+        account_exists=line.account_exists or accounts.owner_of_email(line.email or "") is not None,
     )
 
 

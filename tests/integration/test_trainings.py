@@ -17,9 +17,22 @@ from tests.factories import (
     training_payload,
     unique_email,
 )
-from tests.integration.helpers import all_items, call, new_candidate, new_member
+from tests.integration.helpers import call, new_candidate, new_member
 
 pytestmark = pytest.mark.usefixtures("empty_queues")
+WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+
+
+def writes_during(action):
+    """Runs `action` and returns its answer and the DynamoDB writes it made (botocore hooks on the
+    app's own clients: the test client serves the request in this process)."""
+    from chalicelib.repositories.db import count_requests
+
+    with count_requests() as counts:
+        answer = action()
+    return answer, {op: n for op, n in counts.items() if op in WRITES}
+
+
 INVITE = re.compile(r"/invitation\.html#token=([A-Za-z0-9_-]{32,})")
 
 
@@ -109,8 +122,11 @@ def test_bad_trainings_are_refused_naming_the_field(client, trainer):
 
 def test_excel_file_dry_run_reports_every_mistake_and_stores_nothing(client, moto_endpoint, trainer):
     training_id = new_training(client, trainer)
-    before = len(all_items())
-    report = upload(client, trainer, training_id, sample_file("cohorte_excel_windows1252.csv"), dry_run=True)
+    report, writes = writes_during(
+        lambda: upload(
+            client, trainer, training_id, sample_file("cohorte_excel_windows1252.csv"), dry_run=True
+        )
+    )
     assert report.status == 200, report.body
     body = report.body
     assert body["rows"] == 28
@@ -123,7 +139,7 @@ def test_excel_file_dry_run_reports_every_mistake_and_stores_nothing(client, mot
     assert by_line[23]["email"] == "remi.huber.xl21@exemple.fr"  # spaces trimmed
     assert by_line[2]["first_name"] == "Hélène" and by_line[2]["phone"] == "+33679715373"
     assert by_line[5]["phone"] == "+33768373658"  # 07.68.37.36.58
-    assert len(all_items()) == before  # nothing stored
+    assert writes == {}  # nothing stored
     assert messages_to(moto_endpoint, "helene.dupre.xl0@exemple.fr") == []
 
 
@@ -158,19 +174,19 @@ def test_libreoffice_file_and_a_file_without_email(client, trainer):
 )
 def test_unreadable_files_are_refused_and_nothing_is_stored(client, trainer, raw, status, field):
     training_id = new_training(client, trainer)
-    before = len(all_items())
-    answer = upload(client, trainer, training_id, raw)
+    answer, writes = writes_during(lambda: upload(client, trainer, training_id, raw))
     assert answer.status == status, answer.body
     if field:
         assert field in answer.body["error"]["fields"]
-    assert len(all_items()) == before
+    assert writes == {}
 
 
 def test_import_invites_valid_rows_once_and_twice_invites_nobody(client, moto_endpoint, trainer):
     training_id = new_training(client, trainer)
     raw = sample_file("cohorte_excel_windows1252.csv")
-    first = upload(client, trainer, training_id, raw)
+    first, writes = writes_during(lambda: upload(client, trainer, training_id, raw))
     assert first.status == 200, first.body
+    assert writes == {"TransactWriteItems": 24}  # the hook sees writes: one per invited line
     valid = first.body["invited"]
     assert valid == 28 - 3 - 1 and first.body["already_invited"] == 0  # 3 wrong lines, 1 duplicate
     assert {e["line"] for e in first.body["invalid"]} >= {6, 11, 19}
@@ -449,3 +465,36 @@ def test_a_candidate_signing_up_alone_may_name_a_certification_of_the_catalogue(
         .get("certification_code")
         is None
     )
+
+
+def test_a_second_organismes_invitation_offers_to_link_once_the_first_was_accepted(
+    client, moto_endpoint, trainer
+):
+    other = new_member(client, moto_endpoint)
+    email = unique_email("stagiaire")
+    first, second = new_training(client, trainer), new_training(client, other)
+    upload(client, trainer, first, cohort_csv([("Léa", "Martin", email)]))
+    upload(client, other, second, cohort_csv([("Léa", "Martin", email)]))
+    tokens = INVITE.findall(" ".join(m["body"] for m in messages_to(moto_endpoint, email)))
+    assert len(set(tokens)) == 2
+    accepted = call(client, "POST", f"/api/invitations/{tokens[0]}", invitation_acceptance())
+    assert accepted.status == 201
+    assert call(client, "GET", f"/api/invitations/{tokens[1]}").body["account_exists"] is True
+    cookie = accepted.headers["Set-Cookie"].split(";", 1)[0]
+    assert (
+        call(
+            client,
+            "POST",
+            f"/api/invitations/{tokens[1]}/link",
+            {"share_with_structure": False},
+            cookie=cookie,
+        ).status
+        == 204
+    )
+    assert {
+        s["structure_name"]
+        for s in call(client, "GET", "/api/candidates/me/sharing", cookie=cookie).body["items"]
+    } == {
+        trainer.body["name"],
+        other.body["name"],
+    }
