@@ -9,6 +9,8 @@ export const SPACE_BY_ROLE = {
   candidate: ['/candidat/espace.html', 'Mon espace candidat'],
   employer: ['/employeur/espace.html', 'Mon espace employeur'],
   staff: ['/agent/index.html', 'Espace agent'],
+  trainer: ['/organisme/index.html', 'Espace de ma structure'],
+  advisor: ['/organisme/index.html', 'Espace de ma structure'],
 };
 const SIGN_UP_AND_IN = ['/candidat/inscription.html', '/employeur/inscription.html', '/connexion.html'];
 
