@@ -15,8 +15,10 @@ from chalicelib.config import get_settings
 from chalicelib.domain.calendar import french_date, paris_today, utc_timestamp
 from chalicelib.domain.followup import DUE_LABELS, departement_of, due_date, link_expiry, open_dues
 from chalicelib.domain.identity import keyed_hash, new_token
+from chalicelib.domain.phones import french_mobile
 from chalicelib.errors import NotFound
 from chalicelib.gateways import mailer, secrets
+from chalicelib.gateways.sms import send_sms
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import candidates as candidates_repo
 from chalicelib.repositories import followup as followup_repo
@@ -34,17 +36,35 @@ def survey_url(token: str) -> str:
     return f"{get_settings().site_url}/suivi.html#token={token}"
 
 
+def followup_sms(due_words: str, url: str) -> str:
+    """The SMS that goes with the e-mail when the person opted in: the question, the link, how to stop."""
+    return (
+        f"Passerelle : votre formation s'est terminée il y a {due_words}. Où en êtes-vous ? "
+        f"Répondez en un clic : {url} Pour ne plus recevoir de SMS : décochez l'option dans votre espace."
+    )
+
+
 def _send(person: CandidateRecord, record: FollowupRecord, token: str) -> None:
-    """One message per question: the e-mail. SMS hook: when gateways/sms.py and the candidate's
-    SMS opt-in exist (responsiveness issue), send the same short text and link here as well."""
+    """One message per question: the e-mail, and the same question by SMS when the person opted in
+    with a French mobile (issue 12). The e-mail decides whether the question counts as sent: an SMS
+    the provider refuses is logged (its class only) and not retried, the e-mail having gone."""
+    url = survey_url(token)
     subject, text, html = emails.followup_question(
         person.first_name,
         person.training.title,
         DUE_LABELS[record.due],
-        survey_url(token),
+        url,
         french_date(record.expires_on),
     )
     mailer.send_email(person.email, subject, text, html)
+    phone = french_mobile(person.phone) if person.sms_opt_in else None
+    if phone is None:
+        return
+    try:
+        send_sms(phone, followup_sms(DUE_LABELS[record.due], url))
+        metrics.add_metric(name="SmsSent", unit="Count", value=1)
+    except Exception as exc:
+        logger.error("follow-up SMS not sent", extra={"due": record.due, "error": type(exc).__name__})
 
 
 # --- daily run ----------------------------------------------------------------------------------

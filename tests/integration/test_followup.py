@@ -16,7 +16,7 @@ from chalicelib.repositories import keys
 from chalicelib.repositories.db import data_table
 from chalicelib.services import daily_runs, followup_survey
 from chalicelib.services.candidate_account import erase
-from scripts.moto_mail import messages_to
+from scripts.moto_mail import messages_to, sms_to
 from tests.integration.helpers import (
     STAFF_EMAIL,
     call,
@@ -86,6 +86,21 @@ def test_each_open_due_is_sent_once_even_under_a_double_and_a_concurrent_run(sta
     body = survey_mails(moto_endpoint, six_months.email)[0]["body"]
     assert "six mois" in body and "Titre pro cuisinier" in body
     for person in (one_month, too_early, between, six_months, late_registration):
+        erase(person.id)
+
+
+def test_the_question_goes_by_sms_too_only_with_the_opt_in(stack_env, moto_endpoint):
+    keen = ended(40, phone="+33612349901", sms_opt_in=True)
+    quiet = ended(40, phone="+33612349902")  # a mobile, but no opt-in
+    today = paris_today()
+    followup_survey.send_due_in_bassin(keen.bassin, today)
+    followup_survey.send_due_in_bassin(keen.bassin, today)  # the same day again: nothing more
+
+    (sms,) = sms_to(moto_endpoint, "+33612349901")
+    assert LINK.search(sms["message"]).group(1) == token_of(moto_endpoint, keen.email)  # the e-mail's link
+    assert "Pour ne plus recevoir de SMS" in sms["message"] and len(sms["message"]) <= 306
+    assert sms_to(moto_endpoint, "+33612349902") == [] and len(survey_mails(moto_endpoint, quiet.email)) == 1
+    for person in (keen, quiet):
         erase(person.id)
 
 
