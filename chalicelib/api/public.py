@@ -110,7 +110,18 @@ def search_certifications(ctx: Context) -> list[CertificationView]:
     from chalicelib.domain.certifications import get_catalogue
 
     hits = get_catalogue().search(ctx.query.q, ctx.query.limit)
-    return [CertificationView(**{**asdict(c), "code_rome": list(c.code_rome)}) for c in hits]
+    metiers = _referentials().metiers
+    return [
+        CertificationView(
+            **{**asdict(c), "code_rome": list(c.code_rome)},
+            metiers=[
+                MetierView(code_rome=code, label=metiers[code].label)
+                for code in c.code_rome
+                if code in metiers
+            ],
+        )
+        for c in hits
+    ]
 
 
 @route(

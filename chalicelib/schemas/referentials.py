@@ -47,6 +47,9 @@ class CertificationView(BaseModel):
     )
     rncp: str | None = Field(default=None, description="Code de la fiche RNCP (France Compétences)")
     code_rome: list[str] = Field(description="Codes ROME 4.0 visés, les plus proches d'abord (5 au plus)")
+    metiers: list[MetierView] = Field(
+        default_factory=list, description="Les mêmes métiers avec leur libellé (pour les montrer sans code)"
+    )
 
 
 class HealthView(BaseModel):

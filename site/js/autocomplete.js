@@ -267,5 +267,50 @@ export function metierPicker(root, { onChange, initial = [] } = {}) {
     chosen.set(metier.code_rome, { code_rome: metier.code_rome, label: metier.label || metier.code_rome });
   }
   render();
-  return { codes: () => [...chosen.keys()], items: () => [...chosen.values()], input };
+  /** Adds métiers chosen elsewhere (the certification's), announcing them once. */
+  function add(metiers) {
+    const added = metiers.filter((m) => !chosen.has(m.code_rome));
+    for (const metier of added) {
+      chosen.set(metier.code_rome, { code_rome: metier.code_rome, label: metier.label });
+    }
+    if (added.length) {
+      render();
+      announce(`Métiers ajoutés : ${added.map((m) => m.label).join(', ')}.`);
+      onChange?.([...chosen.values()]);
+    }
+  }
+  return { codes: () => [...chosen.keys()], items: () => [...chosen.values()], input, add };
+}
+
+function certificationLabel(certification) {
+  return certification.level ? `${certification.title} (niveau ${certification.level})` : certification.title;
+}
+
+/** The certification prepared (catalogue: GET /api/referentials/certifications), optional: the
+ * hidden input holds its code; choosing one calls onSelect with it, typing again clears it. */
+export function certificationAutocomplete({ container, id, labelId, hiddenInput, describedBy, onSelect }) {
+  const input = mount({
+    container,
+    id,
+    labelId,
+    path: '/api/referentials/certifications',
+    suggestion: certificationLabel,
+    inputValue: (certification) => certification.title,
+    describedBy,
+    confirmOnBlur: false,
+    onConfirm: (certification) => {
+      if (!certification) {
+        return;
+      }
+      hiddenInput.value = certification.code;
+      onSelect?.(certification);
+    },
+  });
+  input.addEventListener('input', () => {
+    if (hiddenInput.value) {
+      hiddenInput.value = '';
+      onSelect?.(null);
+    }
+  });
+  return { input };
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from chalicelib.domain.referentials import get_referentials
 from tests.integration.helpers import call
 
 
@@ -101,6 +102,10 @@ def test_certifications_autocomplete(client):
         "level": 3,
         "rncp": "RNCP38430",
         "code_rome": ["G1602", "G1606", "G1609"],  # ROME 4.0 (the sources give v3 G1602)
+        "metiers": [  # the same codes with their labels, for the sign-up page
+            {"code_rome": code, "label": get_referentials().metiers[code].label, "appellation": None}
+            for code in ("G1602", "G1606", "G1609")
+        ],
     }
     assert get_json(client, "/api/referentials/certifications?q=RNCP38430")[1][0]["code"] == "115708"
     accented = get_json(client, "/api/referentials/certifications?q=%C3%89LECTRICIEN&limit=5")[1]

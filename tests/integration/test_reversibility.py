@@ -149,7 +149,9 @@ def test_a_dump_restored_into_an_empty_stack_gives_the_same_service(
     from scripts.moto_mail import latest_token
 
     _switch_to(monkeypatch, *old_stack)
-    monkeypatch.setenv("PASSERELLE_DEMO_HISTORY", "0")  # the named demo data: the history is 2,500 more people
+    monkeypatch.setenv(
+        "PASSERELLE_DEMO_HISTORY", "0"
+    )  # the named demo data: the history is 2,500 more people
     load_demo_data()
     offers = [i for i in scan(data_table()) if i.get("kind") == "offer" and i.get("status") == "open"]
     bassins = sorted({o["bassin"] for o in offers})

@@ -1,7 +1,7 @@
 // candidat/inscription.html: candidate sign-up, POST /api/candidates (API.md, Candidates).
 
 import { apiPost, errorMessage, fieldErrors } from '../api.js';
-import { communeAutocomplete, metierPicker } from '../autocomplete.js';
+import { certificationAutocomplete, communeAutocomplete, metierPicker } from '../autocomplete.js';
 import { competencePicker } from '../competences.js';
 import { clearErrors, h, showErrors, showPanel, whileBusy } from '../forms.js';
 
@@ -45,6 +45,20 @@ function chosenMetiers() {
 const refreshCompetences = () => competences.setMetiers(chosenMetiers());
 const trainingMetiers = metierPicker(document.getElementById('training-metiers'), { onChange: refreshCompetences });
 const targetMetiers = metierPicker(document.getElementById('target-metiers'), { onChange: refreshCompetences });
+certificationAutocomplete({
+  container: document.getElementById('training-certification-autocomplete'),
+  id: 'training_certification_code-input',
+  labelId: 'training_certification_code-label',
+  hiddenInput: document.getElementById('training_certification_code'),
+  describedBy: ['training_certification_code-hint'],
+  onSelect: (certification) => {
+    if (!certification) {
+      return;
+    }
+    document.getElementById('training_title').value = certification.title;
+    trainingMetiers.add(certification.metiers || []);
+  },
+});
 
 function payload() {
   const body = {
@@ -68,6 +82,9 @@ function payload() {
   };
   if (value('phone')) {
     body.phone = value('phone');
+  }
+  if (value('training_certification_code')) {
+    body.training.certification_code = value('training_certification_code');
   }
   if (value('training_organisation')) {
     body.training.organisation = value('training_organisation');
