@@ -26,7 +26,7 @@
    a copy of the touched items and restoring them when the transaction is cancelled gives the same
    all-or-nothing result in a time that does not depend on the table's size.
 
-4. (Benchmarks only, `PASSERELLE_MOTO_INDEXED_QUERIES=1`.) A Query examines the items of its
+4. (`PASSERELLE_MOTO_INDEXED_QUERIES=1`: benchmarks and the test suite.) A Query examines the items of its
    partition, not the whole table. moto 5.2.5 looks at every item of the table for each Query
    (base table and indexes), so a Query costs O(table) — about a second at two million items —
    and a region-scale benchmark would measure moto. With this fix the base table's Query reads

@@ -47,6 +47,7 @@ def start_stack(tmp: Path, demo: bool = True) -> LocalStack:
         "PASSERELLE_DEMO_DATA": "1" if demo else "0",
         "PASSERELLE_DEMO_HISTORY": "0",  # the named demo accounts only: the six months of history take ~10 s
         "PASSERELLE_MATCHING_INTERVAL_S": "3600",
+        "PASSERELLE_MOTO_INDEXED_QUERIES": "1",  # Query reads its partition (scripts/moto_server.py, fix 4)
     }
     for var in ("AWS_ENDPOINT_URL", "PASSERELLE_TABLE"):
         env.pop(var, None)

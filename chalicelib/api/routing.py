@@ -139,9 +139,11 @@ NOT_JSON = "Type de contenu non pris en charge : envoyez du JSON (application/js
 FOREIGN_ORIGIN = "Requête refusée : elle ne vient pas du site Passerelle."
 
 
-def _check_edge(ctx: Context, method: str) -> None:
+def _check_edge(ctx: Context, method: str, content_types: tuple[str, ...] = ()) -> None:
     """Only CloudFront reaches the API; a change comes as JSON from the site's own pages (CSRF:
-    a form of another site can send neither JSON nor our Origin). API clients send no Origin."""
+    a form of another site can send neither JSON nor our Origin). API clients send no Origin.
+    `content_types`: the raw-body types a route declares (a cohort file), allowed besides JSON;
+    the Origin check still applies to them."""
     from chalicelib.services import edge
 
     if not edge.from_cloudfront(ctx.headers):
@@ -149,7 +151,7 @@ def _check_edge(ctx: Context, method: str) -> None:
     if method not in UNSAFE_METHODS:
         return
     content_type = (ctx.header("content-type") or "").split(";", 1)[0].strip().lower()
-    if content_type != "application/json" and (content_type or ctx.request.raw_body):
+    if content_type not in ("application/json", *content_types) and (content_type or ctx.request.raw_body):
         raise UnsupportedMediaType(NOT_JSON)
     origin = ctx.header("origin")
     if origin is not None and origin.rstrip("/") != site_origin():
@@ -166,7 +168,7 @@ def _serve(spec: RouteSpec, fn: Callable, params: dict[str, str]) -> Response:
     # threads: chalicelib/context.py).
     ctx = Context(request=context.current_request())
     try:
-        _check_edge(ctx, spec.method)
+        _check_edge(ctx, spec.method, spec.content_types)
         check(spec.access, ctx.principal if spec.access is not Access.PUBLIC else None)
         if spec.query is not None:
             ctx.query = _parse_query(ctx.request, spec.query)

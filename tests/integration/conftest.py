@@ -18,6 +18,9 @@ from tests.integration.helpers import COLLEAGUE_EMAIL, STAFF_EMAIL, drain_export
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
+    # A Query reads its partition, not the whole table (scripts/moto_server.py, fix 4): the suite's
+    # shared table grows to thousands of items, and moto's O(table) Query made it the slowest part.
+    os.environ["PASSERELLE_MOTO_INDEXED_QUERIES"] = "1"
     patch_moto()  # moto's data.json (our e-mail reader) must survive multipart uploads
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

@@ -339,8 +339,8 @@ def test_the_audit_log_says_who_exported_what_and_when(client, staff):
     assert entry["filters"] == {"bassin": "4418", "from": None, "to": None}
     assert entry["status"] == "done" and isinstance(entry["rows"], int) and entry["created_at"]
     assert entries[theirs]["staff_id"] != staff_id
-    # People read who: the agent's address, not an id; a colleague no longer listed is said so.
-    assert entry["staff_email"] == STAFF_EMAIL and entries[theirs]["staff_email"] is None
+    # People read who: the agent's address, not an id (staff sessions exist only for listed agents).
+    assert entry["staff_email"] == STAFF_EMAIL and entries[theirs]["staff_email"] == COLLEAGUE_EMAIL
 
     only_mine = call(client, "GET", "/api/staff/exports?mine=true&limit=100", cookie=cookie).body["items"]
     assert mine in {e["id"] for e in only_mine} and theirs not in {e["id"] for e in only_mine}
