@@ -31,7 +31,7 @@ export function outcomeText(match) {
 }
 
 /** The two buttons, the sentence saying what was chosen, and the employer's answer if any. */
-export function matchChoice(match) {
+export function matchChoice(match, { onAnswered } = {}) {
   const { offer } = match;
   const decision = h('p', { role: 'status', class: 'decision', text: decisionText(match.interest) });
   const outcome = outcomeText(match);
@@ -54,6 +54,9 @@ export function matchChoice(match) {
     if (result.status >= 200 && result.status < 300) {
       showChoice(interested);
       decision.textContent = decisionText(interested ? 'interested' : 'not_interested');
+      if (result.body && result.body.offer) {
+        onAnswered?.(result.body); // the updated match (the employer's answer block follows it)
+      }
     } else {
       decision.textContent = errorMessage(result);
     }

@@ -160,7 +160,15 @@ function matchItem(match) {
   if (reasons.length) {
     card.append(h('p', { class: 'hint', text: 'Pourquoi cette offre :' }), h('ul', {}, reasons));
   }
-  card.append(matchChoice(match), answerBlock(match, { onSignedOut: showSignedOut }));
+  let answers = answerBlock(match, { onSignedOut: showSignedOut });
+  const choice = matchChoice(match, {
+    onAnswered: (updated) => {
+      const fresh = answerBlock(updated, { onSignedOut: showSignedOut });
+      answers.replaceWith(fresh);
+      answers = fresh;
+    },
+  });
+  card.append(choice, answers);
   return h('li', {}, card);
 }
 
