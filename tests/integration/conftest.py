@@ -12,7 +12,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from scripts.moto_server import patch_moto
-from scripts.provision import provision
+from scripts.provision import load_template, provision
 from tests.integration.helpers import COLLEAGUE_EMAIL, STAFF_EMAIL, drain_exports_queue, drain_matching_queue
 
 
@@ -41,6 +41,55 @@ def stack_env(moto_endpoint: str) -> dict[str, str]:
     get_settings.cache_clear()
     aws.reset()
     return env
+
+
+def _use_table(name: str) -> None:
+    from chalicelib.config import get_settings
+
+    os.environ["PASSERELLE_TABLE"] = name
+    get_settings.cache_clear()
+
+
+def create_data_table(dynamodb, name: str) -> None:
+    """An empty data table named `name`, declared as infra/template.yaml's DataTable (keys, indexes,
+    billing, encryption, TTL), on the suite's moto server."""
+    properties = load_template()["Resources"]["DataTable"]["Properties"]
+    dynamodb.create_table(
+        TableName=name,
+        AttributeDefinitions=properties["AttributeDefinitions"],
+        KeySchema=properties["KeySchema"],
+        GlobalSecondaryIndexes=properties["GlobalSecondaryIndexes"],
+        BillingMode=properties["BillingMode"],
+        SSESpecification={"Enabled": properties["SSESpecification"]["SSEEnabled"]},
+    )
+    ttl = properties["TimeToLiveSpecification"]
+    dynamodb.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True}
+    )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def own_table(request) -> Iterator[str | None]:
+    """A module marked `pytestmark = pytest.mark.own_table` runs on a data table of its own, empty
+    when the module starts (the other resources stay shared): its Queries and Scans read only what
+    it seeded, not the thousands of items the other modules leave in the shared table. Modules that
+    run the matching of every bassin (27 runs, each reading the candidates of ~25 bassins) use it."""
+    if request.node.get_closest_marker("own_table") is None:
+        yield None
+        return
+    env = request.getfixturevalue("stack_env")
+    from chalicelib import aws
+
+    shared = env["PASSERELLE_TABLE"]
+    name = f"{shared}-{request.module.__name__.rsplit('.', 1)[-1].replace('_', '-')}"
+    dynamodb = aws.client("dynamodb")
+    create_data_table(dynamodb, name)
+    _use_table(name)
+    try:
+        yield name
+    finally:
+        _use_table(shared)
+        dynamodb.delete_table(TableName=name)
 
 
 @pytest.fixture(scope="session")

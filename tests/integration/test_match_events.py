@@ -24,7 +24,7 @@ from chalicelib.services import run_matching as run_matching_service
 from tests.factories import new_id
 from tests.integration.helpers import seed_candidate, seed_offer
 
-pytestmark = pytest.mark.usefixtures("empty_queues")
+pytestmark = [pytest.mark.usefixtures("empty_queues"), pytest.mark.own_table]
 
 TOP = 4  # short lists: most are full, so entering, pushing out and refilling all happen
 BASSINS = ("4410", "4411", "4412", "4413")

@@ -25,6 +25,8 @@ from chalicelib.schemas.offers_store import OfferRecord
 from tests.factories import new_id
 from tests.integration.helpers import drain, seed_candidate, seed_offer
 
+pytestmark = pytest.mark.own_table  # 27 bassins matched: only this module's data
+
 BASSIN = "4405"
 COLMAR = "68066"
 ROME = "F1703"

@@ -44,7 +44,7 @@ JANUARY_2024 = {"from": "2024-01-01", "to": "2024-01-31"}
 STAMP_2024 = "2024-01-15T09:30:00+00:00"
 
 
-pytestmark = pytest.mark.usefixtures("empty_queues")
+pytestmark = [pytest.mark.usefixtures("empty_queues"), pytest.mark.own_table]
 
 
 @pytest.fixture(scope="module")
