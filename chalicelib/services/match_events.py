@@ -17,20 +17,21 @@ from chalicelib.domain.matching import (
     CandidateInput,
     ItemChanges,
     MatchResult,
-    OfferInput,
     match_candidate,
     match_offer,
     updated_list,
     value_of,
 )
 from chalicelib.domain.reach import candidate_index_keys, offer_index_keys
-from chalicelib.domain.referentials import get_referentials
 from chalicelib.repositories import candidates as candidates_repo
 from chalicelib.repositories import match_index
 from chalicelib.repositories import matches as matches_repo
 from chalicelib.repositories import offers as offers_repo
-from chalicelib.schemas.match_index_store import OfferListRecord, ReachCandidateRecord, ReachOfferRecord
+from chalicelib.schemas.match_index_store import OfferListRecord, ReachOfferRecord
 from chalicelib.schemas.matches_store import MatchRecord
+from chalicelib.services.matching_inputs import candidate_input as _candidate_input
+from chalicelib.services.matching_inputs import match_record
+from chalicelib.services.matching_inputs import offer_input as _offer_input
 from chalicelib.services.run_matching import TOP_PER_OFFER, _Labels, _mobility, fitted_codes
 
 IndexKey = tuple[str, str]
@@ -67,58 +68,8 @@ def offer_keys(bassin: str, code_rome: str) -> set[IndexKey]:
     return offer_index_keys(bassin, code_rome, fitted_codes())
 
 
-def _candidate_input(c: ReachCandidateRecord, listed: bool = True) -> CandidateInput | None:
-    commune = get_referentials().commune(c.code_insee)
-    if commune is None:
-        return None
-    return CandidateInput(
-        id=c.id,
-        lat=commune.lat,
-        lon=commune.lon,
-        code_insee=commune.code_insee,
-        mobility_km=c.mobility_km,
-        metiers=frozenset(c.metiers),
-        competences=frozenset(c.competences),
-        contract_types=frozenset(c.contract_types),
-        available_from=c.available_from,
-        training_end=c.training_end,
-        active=listed,
-        consent_contact=listed,
-    )
-
-
-def _offer_input(o: ReachOfferRecord) -> OfferInput | None:
-    commune = get_referentials().commune(o.code_insee)
-    if commune is None:
-        return None
-    return OfferInput(
-        id=o.id,
-        lat=commune.lat,
-        lon=commune.lon,
-        code_insee=commune.code_insee,
-        code_rome=o.code_rome,
-        competences=frozenset(o.competences),
-        contract_type=o.contract_type,
-        start_date=o.start_date,
-        expires_at=o.expires_at,
-        is_open=True,
-    )
-
-
 def _record(m: MatchResult, offer: ReachOfferRecord, now: str) -> MatchRecord:
-    return MatchRecord(
-        offer_id=m.offer_id,
-        candidate_id=m.candidate_id,
-        employer_id=offer.employer_id,
-        bassin=offer.bassin,
-        score=m.score,
-        exact=m.exact,
-        distance_km=round(m.distance_km, 1),
-        competences_held=m.competences_held,
-        competences_required=m.competences_required,
-        reasons=list(m.reasons),
-        computed_at=now,
-    )
+    return match_record(m, offer.employer_id, offer.bassin, now)
 
 
 def _refill(offer: ReachOfferRecord, today: date) -> tuple[ItemChanges, list[tuple[str, int]], set, int]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from chalicelib.domain.matching import CandidateInput, OfferInput, run_matching, stored_matches
+from chalicelib.domain.matching import CandidateInput, run_matching, stored_matches
 from chalicelib.domain.reach import candidate_index_keys, fitted_by, offer_index_keys, source_bassins
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.repositories import candidates as candidates_repo
@@ -23,6 +23,9 @@ from chalicelib.repositories import matches as matches_repo
 from chalicelib.repositories import offers as offers_repo
 from chalicelib.schemas.match_index_store import OfferListRecord
 from chalicelib.schemas.matches_store import MatchRecord
+from chalicelib.services.matching_inputs import match_record
+from chalicelib.services.matching_inputs import offer_input as _offer_input
+from chalicelib.services.matching_inputs import profile_input as _candidate_input
 
 TOP_PER_OFFER = 50
 TOP_PER_CANDIDATE = 30
@@ -78,44 +81,6 @@ def fitted_codes() -> dict[str, frozenset[str]]:
     return fitted_by(_mobility())
 
 
-def _offer_input(offer) -> OfferInput | None:
-    commune = get_referentials().commune(offer.code_insee)
-    if commune is None:
-        return None
-    return OfferInput(
-        id=offer.id,
-        lat=commune.lat,
-        lon=commune.lon,
-        code_insee=commune.code_insee,
-        code_rome=offer.code_rome,
-        competences=frozenset(offer.competences),
-        contract_type=offer.contract_type,
-        start_date=offer.start_date,
-        expires_at=offer.expires_at,
-        is_open=offer.is_open,
-    )
-
-
-def _candidate_input(candidate) -> CandidateInput | None:
-    commune = get_referentials().commune(candidate.code_insee)
-    if commune is None:
-        return None
-    return CandidateInput(
-        id=candidate.id,
-        lat=commune.lat,
-        lon=commune.lon,
-        code_insee=commune.code_insee,
-        mobility_km=candidate.mobility_km,
-        metiers=frozenset([*candidate.training.code_rome, *candidate.target_code_rome]),
-        competences=frozenset(candidate.competences),
-        contract_types=frozenset(candidate.contract_types),
-        available_from=candidate.available_from,
-        training_end=candidate.training.end_date,
-        active=True,
-        consent_contact=candidate.consent_contact and candidate.visible,
-    )
-
-
 def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None = None) -> BassinResult:
     """Recompute the matches of the open offers of `bassin` (or of `offer_ids` among them)."""
     result = BassinResult(bassin=bassin)
@@ -152,21 +117,7 @@ def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None 
     puts: list[MatchRecord] = []
     for row in put_rows.tolist():
         m = lists.result(row)
-        puts.append(
-            MatchRecord(
-                offer_id=m.offer_id,
-                candidate_id=m.candidate_id,
-                employer_id=offer_by_id[m.offer_id].employer_id,
-                bassin=bassin,
-                score=m.score,
-                exact=m.exact,
-                distance_km=round(m.distance_km, 1),
-                competences_held=m.competences_held,
-                competences_required=m.competences_required,
-                reasons=list(m.reasons),
-                computed_at=now,
-            )
-        )
+        puts.append(match_record(m, offer_by_id[m.offer_id].employer_id, bassin, now))
         if (m.offer_id, m.candidate_id) not in stored[m.offer_id]:
             result.new_pairs.append((m.offer_id, m.candidate_id))
     result.kept = len(lists)
