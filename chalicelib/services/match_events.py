@@ -90,9 +90,9 @@ def _refill(offer: ReachOfferRecord, today: date) -> tuple[ItemChanges, list[tup
 
 def process_candidate(candidate_id: str, today: date, now: str) -> EventResult:
     result = EventResult()
-    record = candidates_repo.get(candidate_id)
+    item, done = match_index.item_and_matched("candidate", candidate_id)
+    record = candidates_repo.record_from_item(item) if item else None
     version = record.version if record is not None and record.matchable else 0
-    done = match_index.matched("candidate", candidate_id)
     if done is not None and done.version == version:
         result.skipped = 1
         return result
@@ -165,18 +165,17 @@ def process_candidate(candidate_id: str, today: date, now: str) -> EventResult:
         new_lists.append(
             OfferListRecord(offer_id=offer_id, ids=[c for c, _ in after], scores=[s for _, s in after])
         )
-    result.written = matches_repo.apply_changes(puts, deletes)
-    match_index.write_lists(new_lists)
+    result.written = match_index.write_changes(puts, deletes, new_lists)
     match_index.mark_matched("candidate", candidate_id, version, new_keys, now)
     return result
 
 
 def process_offer(offer_id: str, today: date, now: str) -> EventResult:
     result = EventResult()
-    record = offers_repo.get(offer_id)
+    item, done = match_index.item_and_matched("offer", offer_id)
+    record = offers_repo.record_from_item(item) if item else None
     live = record is not None and record.is_listed(today)
     version = record.version if live else 0
-    done = match_index.matched("offer", offer_id)
     if done is not None and done.version == version:
         result.skipped = 1
         return result
@@ -189,13 +188,10 @@ def process_offer(offer_id: str, today: date, now: str) -> EventResult:
         changes, after, stored, result.candidates = _refill(entry, today)
         puts = [_record(m, entry, now) for m in changes.puts.values()]
         result.new_pairs = [p for p in changes.puts if p not in stored]
-        result.written = matches_repo.apply_changes(puts, changes.deletes)
+        deletes = changes.deletes
     else:
-        stored = matches_repo.existing_match_records(offer_id)
-        result.written = matches_repo.apply_changes([], stored)
-        after = []
-    match_index.write_lists(
-        [OfferListRecord(offer_id=offer_id, ids=[c for c, _ in after], scores=[s for _, s in after])]
-    )
+        puts, deletes, after = [], list(matches_repo.existing_match_records(offer_id)), []
+    new_list = OfferListRecord(offer_id=offer_id, ids=[c for c, _ in after], scores=[s for _, s in after])
+    result.written = match_index.write_changes(puts, deletes, [new_list])
     match_index.mark_matched("offer", offer_id, version, new_keys, now)
     return result
