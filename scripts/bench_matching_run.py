@@ -662,6 +662,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--burst", type=int, default=500, help="sign-ups of the burst")
     parser.add_argument("--json", type=Path, help="write the figures (for scripts/cost_model.py)")
+    parser.add_argument("--port", type=int, help="moto's port on 127.0.0.1 (default: a free one)")
     parser.add_argument(
         "--in-memory",
         action="store_true",
@@ -690,7 +691,7 @@ def main() -> int:
     from scripts.provision import provision
 
     loads = [os.getloadavg()[0]]
-    port = free_port()
+    port = args.port or free_port()
     moto_env = {**os.environ, "PASSERELLE_MOTO_INDEXED_QUERIES": "1"}
     moto = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "moto_server.py"), "-H", "127.0.0.1", "-p", str(port)],

@@ -117,16 +117,13 @@ def repair(
         tuple[str, ReachCandidateRecord | ReachOfferRecord | None, int, set[IndexKey], set[IndexKey]]
     ],
     now: str,
-    mark: bool = True,
 ) -> int:
     """Index entries of items whose MATCHED version is stale (id, entry or None, version, new keys,
-    old keys), written in batches: the entries first, then (`mark`) the MATCHED items."""
+    old keys), written in batches: the entries first, then the MATCHED items."""
     written = 0
     with data_table().batch_writer() as batch:
         for item_id, entry, _, new_keys, old_keys in items:
             written += _write_entries(batch, kind, item_id, entry, new_keys, old_keys)
-    if not mark:
-        return written
     with data_table().batch_writer() as batch:
         for item_id, _, version, new_keys, _ in items:
             key = keys.candidate_matched(item_id) if kind == "candidate" else keys.offer_matched(item_id)

@@ -106,7 +106,8 @@ def process_candidate(candidate_id: str, today: date, now: str) -> EventResult:
     result.index_written = match_index.write_entries(
         "candidate", candidate_id, entry if version else None, new_keys, match_index.matched_keys(done)
     )
-    mine = matches_repo.candidate_match_records(candidate_id)
+    # Someone never listed (no MATCHED item: a sign-up) has no stored match: nothing to read.
+    mine = matches_repo.candidate_match_records(candidate_id) if done is not None else {}
     offers = {o.id: o for o in match_index.offers_under(new_keys)}
     result.offers = len(offers)
     lists = match_index.lists_of({*offers, *mine})

@@ -33,6 +33,7 @@ from chalicelib.services.matching_inputs import profile_input as _candidate_inpu
 
 TOP_PER_OFFER = 50
 TOP_PER_CANDIDATE = 30
+LISTED_BY_RUN = -1  # the MATCHED version of a candidate the run listed in the index, pending their event
 
 
 @dataclass
@@ -46,6 +47,7 @@ class BassinResult:
     written: int = 0
     lists_written: int = 0
     index_repaired: int = 0
+    stored_read: int = 0  # stored matches read (offers whose list digest differed)
     new_pairs: list[tuple[str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -58,6 +60,7 @@ class BassinResult:
             "written": self.written,
             "lists_written": self.lists_written,
             "index_repaired": self.index_repaired,
+            "stored_read": self.stored_read,
         }
 
 
@@ -121,6 +124,7 @@ def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None 
     stored_digests = match_index.list_digests(lists.offer_ids)
     changed = [k for k, o in enumerate(lists.offer_ids) if stored_digests.get(o, "") != digests[k]]
     stored = {lists.offer_ids[k]: matches_repo.existing_match_records(lists.offer_ids[k]) for k in changed}
+    result.stored_read = sum(map(len, stored.values()))
     put_rows, deletes = lists.diff(r for records in stored.values() for r in records.values())
     put_rows = put_rows[np.isin(lists.offer[put_rows], changed)]
     puts: list[MatchRecord] = []
@@ -176,7 +180,7 @@ def _check_residents(
 ) -> tuple[list[ReachCandidateRecord], int]:
     """The per-event index of the bassin's residents against their profiles: a matchable resident
     missing from it or listed with an older version (an event lost; the first run after deploying
-    this) is listed now and taken into this run; one listed but no longer matchable is left out.
+    this) is listed now (MATCHED version LISTED_BY_RUN) and taken into this run; one listed but no longer matchable is left out.
     Both get their per-event message queued again, which matches them in every bassin they reach
     (this run only covers its own). Returns the candidates to match and the entries written."""
     versions = candidates_repo.versions_in_bassin(bassin)
@@ -192,10 +196,11 @@ def _check_residents(
         if record is not None and record.matchable:
             entry = match_index.reach_candidate(record)
             new_keys = candidate_index_keys(record.code_insee, record.mobility_km, record.metier_codes)
-            repaired.append((cid, entry, record.version, new_keys, set()))
+            # MATCHED version -1: listed by the run, not yet matched by the event queued below.
+            repaired.append((cid, entry, LISTED_BY_RUN, new_keys, set()))
             listed[cid] = entry
     withdrawn = {cid for cid in suspects if cid not in profiles or not profiles[cid].matchable}
-    written = match_index.repair("candidate", repaired, now, mark=False) if repaired else 0
+    written = match_index.repair("candidate", repaired, now) if repaired else 0
     again = [c for c, *_ in repaired] + sorted(withdrawn)
     if again:
         send_matching_batch([{"type": "candidate", "candidate_id": c, "bassin": bassin} for c in again])
