@@ -22,7 +22,11 @@ from pathlib import Path
 # Public on-demand prices of eu-west-3 (Europe, Paris), USD, as published by AWS on its pricing
 # pages, noted in November 2024 (after DynamoDB's on-demand price cut of 1 November 2024); this
 # machine has no internet, so they were not read again: check them before relying on the total.
-PRICES_DATE = "2024-11 (not re-read since; check before relying on them)"
+# Re-checked offline on 2 December 2026 (stored copies of public pages only): the unit definitions
+# of AWS's DynamoDB on-demand page, and a third-party page (July 2025) giving us-east-1 at $0.625
+# per million WRU and $0.125 per million RRU, consistent with Paris at ~1.13 × that; the eu-west-3
+# figures themselves remain unverified.
+PRICES_DATE = "2024-11 (eu-west-3 not re-read since; check before relying on them)"
 USD_TO_EUR = 0.86  # assumption: the rate of late 2025
 PRICES = {
     "dynamodb_write_per_million": 0.7065,  # write request units (1 KB), on-demand, Standard table class

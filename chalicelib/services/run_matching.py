@@ -1,11 +1,13 @@
-"""Use case: bring the stored matches of one bassin's offers up to date.
+"""Use case: bring the stored matches of one bassin's offers up to date (docs/matching.md,
+"Reconciliation", patterns R1–R6).
 
-Reads (Query only): open offers of the bassin (GSI2), matchable candidates of every bassin
-that can reach it (GSI2), current matches of each offer. Runs the pure engine. Writes
+Reads: open offers of the bassin (GSI2), every candidate who can work in it once (the per-event
+index's GSI2 MREACH#<bassin>, packed entries), the digests of the offers' stored lists, and the
+stored matches only of the offers whose new list differs. Runs the pure engine. Writes
 (BatchWriteItem) only the matches that appeared, changed or disappeared (compared as arrays,
-domain/matching/stored.py): a second run on
-unchanged data writes nothing. Stored set = the best 50 candidates per offer; a candidate
-sees the best 30 of what is stored.
+domain/matching/stored.py), then those offers' lists with their digest: a second run on
+unchanged data reads no stored match and writes nothing. Stored set = the best 50 candidates
+per offer; a candidate sees the best 30 of what is stored.
 """
 
 from __future__ import annotations
