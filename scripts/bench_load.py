@@ -72,6 +72,7 @@ class Outcome:
     ms: float
     body: Any = None
     sent: Any = None
+    answered_at: float = 0.0  # time.monotonic() when the answer came
 
 
 @dataclass
@@ -155,7 +156,7 @@ def timed(session: requests.Session, method: str, url: str, sent: Any = None, **
             body = None
     except requests.RequestException as exc:
         status, body = 0, repr(exc)
-    return Outcome(status, (time.perf_counter() - began) * 1000, body, sent)
+    return Outcome(status, (time.perf_counter() - began) * 1000, body, sent, time.monotonic())
 
 
 # --- bodies --------------------------------------------------------------------------------------
@@ -281,6 +282,87 @@ def wait_for_matches(site: str, cookie: str, limit_s: float = 120) -> int:
             return len(answer.json())
         time.sleep(1)
     raise RuntimeError("no matches for the demo candidates: the scheduled matching did not run")
+
+
+# --- freshness: sign-up answered → its matches readable ------------------------------------------
+class Freshness:
+    """Watches the sign-ups acknowledged during a level: a sign-up is fresh once its MATCHED item
+    (written by the per-event worker after its matches and the offers' lists: docs/matching.md,
+    E8) holds its version; polled by consistent BatchGetItem every `period` s, so each figure is
+    late by at most one period. Then one Query of GSI1 per sign-up (what GET
+    /api/candidates/me/matches reads) counts those who have matches."""
+
+    def __init__(self, moto: str, table_name: str, period: float = 0.25) -> None:
+        self.moto, self.table, self.period = moto, table_name, period
+        self.answered: dict[str, float] = {}
+        self.seen: dict[str, float] = {}
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread.start()
+
+    def add(self, outcome: Outcome) -> None:
+        if outcome.status == 201:
+            with self.lock:
+                self.answered[outcome.body["id"]] = outcome.answered_at
+
+    def watch(self) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        while not self.stop.wait(self.period):
+            with self.lock:
+                pending = [i for i in self.answered if i not in self.seen]
+            if not pending:
+                continue
+            try:
+                found = batch_get(
+                    self.moto, self.table, [{"PK": f"CAND#{i}", "SK": "MATCHED"} for i in pending]
+                )
+            except (BotoCoreError, ClientError):  # moto too busy: next round
+                continue
+            now = time.monotonic()
+            with self.lock:
+                for (pk, _), item in found.items():
+                    if int(item.get("version", 0)) >= 1:
+                        self.seen.setdefault(pk[len("CAND#") :], now)
+
+    def wait_all(self, limit_s: float) -> float:
+        """Waits until every acknowledged sign-up is matched (at most `limit_s`): the time waited."""
+        began = time.monotonic()
+        while time.monotonic() - began < limit_s:
+            with self.lock:
+                if len(self.seen) >= len(self.answered):
+                    break
+            time.sleep(self.period)
+        return time.monotonic() - began
+
+    def summary(self, load_ended: float, drain_s: float, queue_left: int) -> dict[str, Any]:
+        self.stop.set()
+        self.thread.join(10)
+        delays = sorted((self.seen[i] - t) * 1000 for i, t in self.answered.items() if i in self.seen)
+        table = aws(self.moto, "dynamodb", resource=True).Table(self.table)
+        with_matches = 0
+        for candidate_id in self.seen:
+            answer = table.query(
+                IndexName="GSI1",
+                KeyConditionExpression=boto3.dynamodb.conditions.Key("GSI1PK").eq(f"CAND#{candidate_id}"),
+                Limit=1,
+            )
+            with_matches += bool(answer["Items"])
+        last = max(self.seen.values(), default=load_ended)
+        return {
+            "acknowledged": len(self.answered),
+            "matched": len(self.seen),
+            "with_matches": with_matches,
+            "fresh_p50_ms": round(_percentile(delays, 50)),
+            "fresh_p95_ms": round(_percentile(delays, 95)),
+            "fresh_max_ms": round(delays[-1]) if delays else 0,
+            "backlog_drained_s": round(max(0.0, last - load_ended), 1)
+            if len(self.seen) == len(self.answered)
+            else None,
+            "drain_waited_s": round(drain_s, 1),
+            "queue_left": queue_left,
+        }
 
 
 # --- the check -----------------------------------------------------------------------------------
@@ -439,11 +521,26 @@ def run_scenario(
         levels, rows = [], []
         for threads in args.levels:
             waited, backlog = wait_for_empty_queue(moto, queue, args.queue_wait)
-            level = run_level(scenario, threads, args.requests, args.max_seconds, send)
-            levels.append(level)
-            rows.append(
-                {**level.summary(expected), "backlog_at_start": backlog, "queue_wait_s": round(waited, 1)}
+            fresh = (
+                Freshness(moto, outputs["DataTableName"]) if scenario == "signup" and args.freshness else None
             )
+            sender = send
+            if fresh is not None:
+
+                def sender(session, thread, n, threads, fresh=fresh):
+                    outcome = send(session, thread, n, threads)
+                    fresh.add(outcome)
+                    return outcome
+
+            level = run_level(scenario, threads, args.requests, args.max_seconds, sender)
+            levels.append(level)
+            row = {**level.summary(expected), "backlog_at_start": backlog, "queue_wait_s": round(waited, 1)}
+            if fresh is not None:  # the load has stopped: how long until every sign-up is matched
+                ended = time.monotonic()
+                drain_s = fresh.wait_all(args.drain_limit)
+                _, left = wait_for_empty_queue(moto, queue, 5)
+                row["freshness"] = fresh.summary(ended, drain_s, left)
+            rows.append(row)
             print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
 
         if any(o.status >= 500 for level in levels for o in level.outcomes):
@@ -480,7 +577,25 @@ def main() -> int:
         help="before each level, wait at most this long for the matching queue to be emptied",
     )
     parser.add_argument("--json", type=Path, help="also write the figures and the check there")
+    parser.add_argument(
+        "--freshness",
+        action="store_true",
+        help="sign-ups: time from each 201 to its matches being readable, and backlog drain time",
+    )
+    parser.add_argument(
+        "--drain-limit", type=float, default=300, help="with --freshness: wait at most this long"
+    )
+    parser.add_argument(
+        "--ports",
+        type=int,
+        help="the stacks' ports from this one up (moto, API, site: 3 a stack) instead of free ones",
+    )
     args = parser.parse_args()
+    if args.ports:
+        import tests.stack
+
+        numbers = iter(range(args.ports, args.ports + 100))
+        tests.stack.free_port = lambda: next(numbers)
     args.levels = [int(n) for n in args.levels.split(",")]
     scenarios = [s.strip() for s in args.scenarios.split(",")]
     assert set(scenarios) <= {"matches", "offer", "signup"}, scenarios
@@ -500,6 +615,15 @@ def main() -> int:
     print(f"charge de la machine (load average 1/5/15 min) : {os.getloadavg()}")
     print_table(rows)
     print()
+    for r in rows:
+        if "freshness" in r:
+            f = r["freshness"]
+            print(
+                f"fraîcheur à {r['threads']} threads : inscription acceptée → appariements lisibles p50 "
+                f"{f['fresh_p50_ms']} ms, p95 {f['fresh_p95_ms']} ms, max {f['fresh_max_ms']} ms "
+                f"({f['matched']}/{f['acknowledged']} appariés, {f['with_matches']} avec des offres) ; "
+                f"file vidée {f['backlog_drained_s']} s après la fin de la charge (reste {f['queue_left']})"
+            )
     print("vérification (accusés 201 / enregistrés) :", json.dumps(checks, ensure_ascii=False))
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "check": checks}, indent=1, ensure_ascii=False))

@@ -22,7 +22,11 @@ from pathlib import Path
 # Public on-demand prices of eu-west-3 (Europe, Paris), USD, as published by AWS on its pricing
 # pages, noted in November 2024 (after DynamoDB's on-demand price cut of 1 November 2024); this
 # machine has no internet, so they were not read again: check them before relying on the total.
-PRICES_DATE = "2024-11 (not re-read since; check before relying on them)"
+# Re-checked offline on 2 December 2026 (stored copies of public pages only): the unit definitions
+# of AWS's DynamoDB on-demand page, and a third-party page (July 2025) giving us-east-1 at $0.625
+# per million WRU and $0.125 per million RRU, consistent with Paris at ~1.13 × that; the eu-west-3
+# figures themselves remain unverified.
+PRICES_DATE = "2024-11 (eu-west-3 not re-read since; check before relying on them)"
 USD_TO_EUR = 0.86  # assumption: the rate of late 2025
 PRICES = {
     "dynamodb_write_per_million": 0.7065,  # write request units (1 KB), on-demand, Standard table class
@@ -107,9 +111,13 @@ def monthly(bench: dict) -> dict[str, float]:
             gb_s += share * seconds * a["lambda_memory_gb"]
             invocations += share
     # --- matching: daily reconciliation (27 bassin messages) ---------------------------------
-    run = bench["run"]["runs"][1]  # the steady state: an unchanged day writes only what time changed
+    # A day's run: the benchmark's run after 1 % of the offers changed (its lists' matches read
+    # again; the others skipped by their digest). Older JSON without that run: the unchanged one.
+    runs = bench["run"]["runs"]
+    run = runs[2] if len(runs) > 2 else runs[1]
     t = run["totals"]
-    items_read = (t.get("candidates", 0) + t.get("offers", 0) + t.get("kept", 0)) / scale
+    stored_read = t.get("stored_read", t.get("kept", 0))  # before the digests: every stored match
+    items_read = (t.get("candidates", 0) + t.get("offers", 0) + stored_read) / scale
     run_requests = {k: v / scale for k, v in run["requests"].items()}
     rru += a["reconciliation_runs_per_day"] * read_units(run_requests, items_read, consistent_share=0.0)
     # Time changes a few lists a day (training ends, start dates): 1 % of the matches rewritten.

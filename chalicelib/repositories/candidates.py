@@ -80,8 +80,10 @@ def get(candidate_id: str) -> CandidateRecord | None:
     return record_from_item(item) if item else None
 
 
-def get_many(candidate_ids: Iterable[str]) -> dict[str, CandidateRecord]:
-    records = (record_from_item(i) for i in db.batch_get(keys.candidate(i) for i in candidate_ids))
+def get_many(candidate_ids: Iterable[str], consistent: bool = False) -> dict[str, CandidateRecord]:
+    records = (
+        record_from_item(i) for i in db.batch_get((keys.candidate(i) for i in candidate_ids), consistent)
+    )
     return {r.id: r for r in records}
 
 
@@ -91,6 +93,19 @@ def list_matchable_in_bassin(bassin: str) -> list[CandidateRecord]:
         IndexName="GSI2", KeyConditionExpression=Key("GSI2PK").eq(keys.bassin_candidates_gsi2(bassin))
     )
     return [record_from_item(i) for i in items]
+
+
+def versions_in_bassin(bassin: str) -> dict[str, int]:
+    """id → version of the matchable candidates living in `bassin` (the same sparse GSI2
+    partition, two attributes only: the scheduled run checks the per-event index with them)."""
+    items = query_all(
+        IndexName="GSI2",
+        KeyConditionExpression=Key("GSI2PK").eq(keys.bassin_candidates_gsi2(bassin)),
+        ProjectionExpression="#pk, #v",
+        ExpressionAttributeNames={"#pk": "PK", "#v": "version"},
+    )
+    prefix = len(keys.candidate("")["PK"])
+    return {i["PK"][prefix:]: int(i["version"]) for i in items}
 
 
 def iter_all_in_bassin(bassin: str) -> Iterator[CandidateRecord]:

@@ -88,18 +88,24 @@ def is_index_start_key(start_key: Any, index: str, partition: str, *, pk_prefix:
     )
 
 
-def batch_get(item_keys: Iterable[dict[str, str]], consistent: bool = False) -> list[dict[str, Any]]:
+def batch_get(
+    item_keys: Iterable[dict[str, str]], consistent: bool = False, attributes: Iterable[str] = ()
+) -> list[dict[str, Any]]:
     """The items that exist among `item_keys` (BatchGetItem by 100, unprocessed keys retried), as
-    plain values; order not kept, duplicates read once."""
+    plain values; order not kept, duplicates read once. `attributes`: only those (a projection)."""
     from boto3.dynamodb.types import TypeDeserializer
 
     deserialize = TypeDeserializer().deserialize
     unique = list({(k["PK"], k["SK"]): k for k in item_keys}.values())
     client, table = aws.client("dynamodb"), get_settings().table
     found: list[dict[str, Any]] = []
+    names = {f"#a{i}": name for i, name in enumerate(attributes)}
+    projection = (
+        {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names} if names else {}
+    )
     for start in range(0, len(unique), BATCH_GET_MAX):
         chunk = [typed(key) for key in unique[start : start + BATCH_GET_MAX]]
-        request: dict[str, Any] = {table: {"Keys": chunk, "ConsistentRead": consistent}}
+        request: dict[str, Any] = {table: {"Keys": chunk, "ConsistentRead": consistent, **projection}}
         while request:
             response = client.batch_get_item(RequestItems=request)
             found += [

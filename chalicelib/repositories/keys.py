@@ -333,6 +333,12 @@ def reach_candidates(bassin_code: str, code_rome: str) -> str:
     return f"MCAND#{bassin_code}#{code_rome}"
 
 
+def reaching_bassin_gsi2(bassin_code: str) -> str:
+    """GSI2 partition of the candidates who can work in `bassin_code`, each once (set on one of
+    their MCAND# entries per bassin: the one of their smallest code); the scheduled run reads it."""
+    return f"MREACH#{bassin_code}"
+
+
 def reach_offers(bassin_code: str, code_rome: str) -> str:
     """Open offers of `bassin_code` whose métier a holder of `code_rome` fits (exact or close)."""
     return f"MOFFER#{bassin_code}#{code_rome}"

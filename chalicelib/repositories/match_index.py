@@ -15,10 +15,13 @@ at least one sees the other.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from chalicelib.repositories import db, keys
 from chalicelib.repositories.db import Key, data_table, query_all
+from chalicelib.repositories.matches import match_item
 from chalicelib.schemas.candidates_store import CandidateRecord
 from chalicelib.schemas.match_index_store import (
     MatchedRecord,
@@ -26,6 +29,7 @@ from chalicelib.schemas.match_index_store import (
     ReachCandidateRecord,
     ReachOfferRecord,
 )
+from chalicelib.schemas.matches_store import MatchRecord
 from chalicelib.schemas.offers_store import OfferRecord
 
 IndexKey = tuple[str, str]  # (bassin, ROME code)
@@ -58,6 +62,39 @@ def reach_offer(record: OfferRecord) -> ReachOfferRecord:
     return ReachOfferRecord(**record.model_dump(include=set(ReachOfferRecord.model_fields)))
 
 
+def item_and_matched(kind: str, item_id: str) -> tuple[dict[str, Any] | None, MatchedRecord | None]:
+    """The item (profile or offer) and its MATCHED item in one consistent BatchGetItem."""
+    if kind == "candidate":
+        item_key, done_key = keys.candidate(item_id), keys.candidate_matched(item_id)
+    else:
+        item_key, done_key = keys.offer(item_id), keys.offer_matched(item_id)
+    found = {i["SK"]: i for i in db.batch_get([item_key, done_key], consistent=True)}
+    done = found.get(done_key["SK"])
+    return found.get(item_key["SK"]), MatchedRecord.model_validate(done) if done else None
+
+
+def write_changes(
+    puts: Iterable[MatchRecord], deletes: Iterable[tuple[str, str]], lists: Iterable[OfferListRecord]
+) -> int:
+    """An item's matches to put and delete, then the lists they changed, in the same
+    BatchWriteItem requests (25 items each: one or two for most events); returns the matches written.
+    The lists go last: a crash before them leaves the old lists, and the retried event redoes it."""
+    written = 0
+    with data_table().batch_writer() as batch:
+        for record in puts:
+            batch.put_item(Item=match_item(record))
+            written += 1
+        for offer_id, candidate_id in deletes:
+            batch.delete_item(Key=keys.match(offer_id, candidate_id))
+            written += 1
+        for record in lists:
+            if record.ids or record.digest:
+                batch.put_item(Item=list_item(record))
+            else:
+                batch.delete_item(Key=keys.offer_list(record.offer_id))
+    return written
+
+
 def matched(kind: str, item_id: str) -> MatchedRecord | None:
     key = keys.candidate_matched(item_id) if kind == "candidate" else keys.offer_matched(item_id)
     item = data_table().get_item(Key=key, ConsistentRead=True).get("Item")
@@ -86,19 +123,21 @@ def repair(
     written = 0
     with data_table().batch_writer() as batch:
         for item_id, entry, _, new_keys, old_keys in items:
-            data = entry.model_dump(mode="json") if entry is not None else None
-            for key in sorted(new_keys) if data is not None else ():
-                batch.put_item(Item={"PK": _partition(kind, key), "SK": item_id, "kind": "reach", **data})
-                written += 1
-            for key in sorted(old_keys - (new_keys if data is not None else set())):
-                batch.delete_item(Key={"PK": _partition(kind, key), "SK": item_id})
-                written += 1
+            written += _write_entries(batch, kind, item_id, entry, new_keys, old_keys)
     with data_table().batch_writer() as batch:
         for item_id, _, version, new_keys, _ in items:
             key = keys.candidate_matched(item_id) if kind == "candidate" else keys.offer_matched(item_id)
             record = MatchedRecord(version=version, keys=sorted(map(_key_text, new_keys)), matched_at=now)
             batch.put_item(Item={**key, "kind": "matched", **record.model_dump()})
     return written
+
+
+def matched_versions(kind: str, item_ids: Iterable[str]) -> dict[str, int]:
+    """item id → the version last matched (BatchGetItem of the MATCHED items, that attribute only)."""
+    key = keys.candidate_matched if kind == "candidate" else keys.offer_matched
+    prefix = "CAND#" if kind == "candidate" else keys.offer_pk("")
+    items = db.batch_get((key(x) for x in item_ids), attributes=("PK", "version"))
+    return {i["PK"][len(prefix) :]: int(i["version"]) for i in items}
 
 
 def matched_keys(record: MatchedRecord | None) -> set[IndexKey]:
@@ -109,6 +148,65 @@ def _partition(kind: str, key: IndexKey) -> str:
     return keys.reach_candidates(*key) if kind == "candidate" else keys.reach_offers(*key)
 
 
+_SEPARATORS = ("|", ",")
+
+
+def pack_candidate(entry: ReachCandidateRecord) -> str:
+    """What the scheduled run reads of a candidate, as one string (one attribute to decode
+    instead of a dozen: reading is most of a run's CPU). unpack_candidate reverses it."""
+    lists = (entry.metiers, entry.competences, entry.contract_types)
+    fields = [entry.id, entry.code_insee, str(entry.mobility_km), *(",".join(v) for v in lists)]
+    if any(sep in value for value in (*fields[:2], *(x for v in lists for x in v)) for sep in _SEPARATORS):
+        raise ValueError("a matching input holds a separator")
+    return "|".join(
+        [*fields, entry.available_from.isoformat(), entry.training_end.isoformat(), str(entry.version)]
+    )
+
+
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def unpack_candidate(text: str) -> ReachCandidateRecord:
+    cid, insee, km, metiers, competences, contracts, available, end, version = text.split("|")
+    return ReachCandidateRecord.model_construct(
+        id=cid,
+        code_insee=insee,
+        mobility_km=int(km),
+        metiers=metiers.split(",") if metiers else [],
+        competences=competences.split(",") if competences else [],
+        contract_types=contracts.split(",") if contracts else [],
+        available_from=_day(available),
+        training_end=_day(end),
+        version=int(version),
+    )
+
+
+def _write_entries(
+    batch, kind: str, item_id: str, entry, new_keys: set[IndexKey], old_keys: set[IndexKey]
+) -> int:
+    data = entry.model_dump(mode="json") if entry is not None else None
+    written = 0
+    # A candidate's entry under their smallest code, in each bassin, also lists them once in that
+    # bassin's MREACH# partition of GSI2, packed: what the scheduled run reads (docs/matching.md).
+    run_code = min((code for _, code in new_keys), default=None) if kind == "candidate" else None
+    for key in sorted(new_keys) if data is not None else ():
+        item = {"PK": _partition(kind, key), "SK": item_id, "kind": "reach", **data}
+        if key[1] == run_code:
+            item |= {
+                "GSI2PK": keys.reaching_bassin_gsi2(key[0]),
+                "GSI2SK": item_id,
+                "run": pack_candidate(entry),
+            }
+        batch.put_item(Item=item)
+        written += 1
+    for key in sorted(old_keys - (new_keys if data is not None else set())):
+        batch.delete_item(Key={"PK": _partition(kind, key), "SK": item_id})
+        written += 1
+    return written
+
+
 def write_entries(
     kind: str,
     item_id: str,
@@ -117,22 +215,29 @@ def write_entries(
     old_keys: set[IndexKey],
 ) -> int:
     """Lists the item under `new_keys` (with its current inputs), takes it off the others."""
-    data = entry.model_dump(mode="json") if entry is not None else None
-    written = 0
     with data_table().batch_writer() as batch:
-        for key in sorted(new_keys) if data is not None else ():
-            batch.put_item(Item={"PK": _partition(kind, key), "SK": item_id, "kind": "reach", **data})
-            written += 1
-        for key in sorted(old_keys - (new_keys if data is not None else set())):
-            batch.delete_item(Key={"PK": _partition(kind, key), "SK": item_id})
-            written += 1
-    return written
+        return _write_entries(batch, kind, item_id, entry, new_keys, old_keys)
 
 
-def lists_stored(offer_ids: Iterable[str]) -> dict[str, OfferListRecord]:
-    """Same as lists_of, eventually consistent (the scheduled run)."""
-    items = db.batch_get(keys.offer_list(o) for o in offer_ids)
-    return {i["offer_id"]: OfferListRecord.model_validate(i) for i in items}
+def candidates_reaching_bassin(bassin: str) -> list[ReachCandidateRecord]:
+    """Every candidate listed as able to work in `bassin`, once (one Query of GSI2 MREACH#<b>,
+    the packed attribute only): the scheduled run's candidates, instead of every profile of every
+    bassin within 200 km."""
+    items = query_all(
+        IndexName="GSI2",
+        KeyConditionExpression=Key("GSI2PK").eq(keys.reaching_bassin_gsi2(bassin)),
+        ProjectionExpression="#run",
+        ExpressionAttributeNames={"#run": "run"},
+    )
+    return [unpack_candidate(i["run"]) for i in items]
+
+
+def list_digests(offer_ids: Iterable[str]) -> dict[str, str | None]:
+    """offer id → the digest of its stored list (None: written by an event), for the offers that
+    have a LIST item (BatchGetItem, eventually consistent, those attributes only)."""
+    prefix = keys.offer_pk("")
+    items = db.batch_get((keys.offer_list(o) for o in offer_ids), attributes=("PK", "digest"))
+    return {i["PK"][len(prefix) :]: i.get("digest") for i in items}
 
 
 def remove_from_lists(candidate_id: str, offer_ids: Iterable[str]) -> int:
@@ -193,15 +298,15 @@ def lists_of(offer_ids: Iterable[str]) -> dict[str, OfferListRecord]:
 
 
 def list_item(record: OfferListRecord) -> dict[str, Any]:
-    return {**keys.offer_list(record.offer_id), "kind": "list", **record.model_dump()}
+    return {**keys.offer_list(record.offer_id), "kind": "list", **record.model_dump(exclude_none=True)}
 
 
 def write_lists(lists: Iterable[OfferListRecord]) -> int:
-    """Puts each list (an empty one deletes the item)."""
+    """Puts each list (an empty one deletes the item, unless the run wrote it with its digest)."""
     written = 0
     with data_table().batch_writer() as batch:
         for record in lists:
-            if record.ids:
+            if record.ids or record.digest:
                 batch.put_item(Item=list_item(record))
             else:
                 batch.delete_item(Key=keys.offer_list(record.offer_id))

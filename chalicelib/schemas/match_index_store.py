@@ -58,6 +58,10 @@ class OfferListRecord(BaseModel):
     offer_id: str
     ids: list[str] = Field(default_factory=list)
     scores: list[int] = Field(default_factory=list)
+    # Written by the scheduled run only: StoredMatches.digests of the list it stored (every stored
+    # field of every match, in order), so that the next run reads the matches of an offer only
+    # when its new list differs. A per-event write leaves it out: the next run reads that offer.
+    digest: str | None = None
 
     def entries(self) -> list[tuple[str, int]]:
         return list(zip(self.ids, self.scores, strict=True))

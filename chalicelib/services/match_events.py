@@ -17,20 +17,21 @@ from chalicelib.domain.matching import (
     CandidateInput,
     ItemChanges,
     MatchResult,
-    OfferInput,
     match_candidate,
     match_offer,
     updated_list,
     value_of,
 )
 from chalicelib.domain.reach import candidate_index_keys, offer_index_keys
-from chalicelib.domain.referentials import get_referentials
 from chalicelib.repositories import candidates as candidates_repo
 from chalicelib.repositories import match_index
 from chalicelib.repositories import matches as matches_repo
 from chalicelib.repositories import offers as offers_repo
-from chalicelib.schemas.match_index_store import OfferListRecord, ReachCandidateRecord, ReachOfferRecord
+from chalicelib.schemas.match_index_store import OfferListRecord, ReachOfferRecord
 from chalicelib.schemas.matches_store import MatchRecord
+from chalicelib.services.matching_inputs import candidate_input as _candidate_input
+from chalicelib.services.matching_inputs import match_record
+from chalicelib.services.matching_inputs import offer_input as _offer_input
 from chalicelib.services.run_matching import TOP_PER_OFFER, _Labels, _mobility, fitted_codes
 
 IndexKey = tuple[str, str]
@@ -67,58 +68,8 @@ def offer_keys(bassin: str, code_rome: str) -> set[IndexKey]:
     return offer_index_keys(bassin, code_rome, fitted_codes())
 
 
-def _candidate_input(c: ReachCandidateRecord, listed: bool = True) -> CandidateInput | None:
-    commune = get_referentials().commune(c.code_insee)
-    if commune is None:
-        return None
-    return CandidateInput(
-        id=c.id,
-        lat=commune.lat,
-        lon=commune.lon,
-        code_insee=commune.code_insee,
-        mobility_km=c.mobility_km,
-        metiers=frozenset(c.metiers),
-        competences=frozenset(c.competences),
-        contract_types=frozenset(c.contract_types),
-        available_from=c.available_from,
-        training_end=c.training_end,
-        active=listed,
-        consent_contact=listed,
-    )
-
-
-def _offer_input(o: ReachOfferRecord) -> OfferInput | None:
-    commune = get_referentials().commune(o.code_insee)
-    if commune is None:
-        return None
-    return OfferInput(
-        id=o.id,
-        lat=commune.lat,
-        lon=commune.lon,
-        code_insee=commune.code_insee,
-        code_rome=o.code_rome,
-        competences=frozenset(o.competences),
-        contract_type=o.contract_type,
-        start_date=o.start_date,
-        expires_at=o.expires_at,
-        is_open=True,
-    )
-
-
 def _record(m: MatchResult, offer: ReachOfferRecord, now: str) -> MatchRecord:
-    return MatchRecord(
-        offer_id=m.offer_id,
-        candidate_id=m.candidate_id,
-        employer_id=offer.employer_id,
-        bassin=offer.bassin,
-        score=m.score,
-        exact=m.exact,
-        distance_km=round(m.distance_km, 1),
-        competences_held=m.competences_held,
-        competences_required=m.competences_required,
-        reasons=list(m.reasons),
-        computed_at=now,
-    )
+    return match_record(m, offer.employer_id, offer.bassin, now)
 
 
 def _refill(offer: ReachOfferRecord, today: date) -> tuple[ItemChanges, list[tuple[str, int]], set, int]:
@@ -139,9 +90,9 @@ def _refill(offer: ReachOfferRecord, today: date) -> tuple[ItemChanges, list[tup
 
 def process_candidate(candidate_id: str, today: date, now: str) -> EventResult:
     result = EventResult()
-    record = candidates_repo.get(candidate_id)
+    item, done = match_index.item_and_matched("candidate", candidate_id)
+    record = candidates_repo.record_from_item(item) if item else None
     version = record.version if record is not None and record.matchable else 0
-    done = match_index.matched("candidate", candidate_id)
     if done is not None and done.version == version:
         result.skipped = 1
         return result
@@ -155,7 +106,8 @@ def process_candidate(candidate_id: str, today: date, now: str) -> EventResult:
     result.index_written = match_index.write_entries(
         "candidate", candidate_id, entry if version else None, new_keys, match_index.matched_keys(done)
     )
-    mine = matches_repo.candidate_match_records(candidate_id)
+    # Someone never listed (no MATCHED item: a sign-up) has no stored match: nothing to read.
+    mine = matches_repo.candidate_match_records(candidate_id) if done is not None else {}
     offers = {o.id: o for o in match_index.offers_under(new_keys)}
     result.offers = len(offers)
     lists = match_index.lists_of({*offers, *mine})
@@ -214,18 +166,17 @@ def process_candidate(candidate_id: str, today: date, now: str) -> EventResult:
         new_lists.append(
             OfferListRecord(offer_id=offer_id, ids=[c for c, _ in after], scores=[s for _, s in after])
         )
-    result.written = matches_repo.apply_changes(puts, deletes)
-    match_index.write_lists(new_lists)
+    result.written = match_index.write_changes(puts, deletes, new_lists)
     match_index.mark_matched("candidate", candidate_id, version, new_keys, now)
     return result
 
 
 def process_offer(offer_id: str, today: date, now: str) -> EventResult:
     result = EventResult()
-    record = offers_repo.get(offer_id)
+    item, done = match_index.item_and_matched("offer", offer_id)
+    record = offers_repo.record_from_item(item) if item else None
     live = record is not None and record.is_listed(today)
     version = record.version if live else 0
-    done = match_index.matched("offer", offer_id)
     if done is not None and done.version == version:
         result.skipped = 1
         return result
@@ -238,13 +189,10 @@ def process_offer(offer_id: str, today: date, now: str) -> EventResult:
         changes, after, stored, result.candidates = _refill(entry, today)
         puts = [_record(m, entry, now) for m in changes.puts.values()]
         result.new_pairs = [p for p in changes.puts if p not in stored]
-        result.written = matches_repo.apply_changes(puts, changes.deletes)
+        deletes = changes.deletes
     else:
-        stored = matches_repo.existing_match_records(offer_id)
-        result.written = matches_repo.apply_changes([], stored)
-        after = []
-    match_index.write_lists(
-        [OfferListRecord(offer_id=offer_id, ids=[c for c, _ in after], scores=[s for _, s in after])]
-    )
+        puts, deletes, after = [], list(matches_repo.existing_match_records(offer_id)), []
+    new_list = OfferListRecord(offer_id=offer_id, ids=[c for c, _ in after], scores=[s for _, s in after])
+    result.written = match_index.write_changes(puts, deletes, [new_list])
     match_index.mark_matched("offer", offer_id, version, new_keys, now)
     return result

@@ -22,7 +22,7 @@ from chalicelib.repositories import offers as offers_repo
 from chalicelib.services import candidate_account, match_events
 from chalicelib.services import run_matching as run_matching_service
 from tests.factories import new_id
-from tests.integration.helpers import seed_candidate, seed_offer
+from tests.integration.helpers import drain_matching_queue, seed_candidate, seed_offer
 
 pytestmark = [pytest.mark.usefixtures("empty_queues"), pytest.mark.own_table]
 
@@ -91,6 +91,11 @@ def reconcile() -> None:
     matches its offers)."""
     for bassin in BASSINS:
         handle_message(json.dumps({"type": "bassin", "bassin": bassin}))
+    # A run reads the index; the residents it lists for the first time get their event queued
+    # again (matched in every bassin they reach): the worker's next messages.
+    for message in drain_matching_queue():
+        if message["type"] in ("candidate", "offer"):
+            handle_message(json.dumps(message))
 
 
 def stored(offer_ids) -> dict[str, list]:

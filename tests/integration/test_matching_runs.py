@@ -17,10 +17,11 @@ from chalicelib.config import get_settings
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.jobs.matching import PoisonMessage, handle_message
 from chalicelib.repositories import candidates as candidates_repo
-from chalicelib.repositories import db, runs
+from chalicelib.repositories import db, match_index, runs
 from chalicelib.repositories import matches as matches_repo
 from chalicelib.repositories import offers as offers_repo
 from chalicelib.schemas.candidates_store import CandidateRecord
+from chalicelib.schemas.match_index_store import OfferListRecord
 from chalicelib.schemas.offers_store import OfferRecord
 from tests.factories import new_id
 from tests.integration.helpers import drain, seed_candidate, seed_offer
@@ -130,6 +131,7 @@ def test_a_crashed_worker_retried_gives_the_uninterrupted_result(colmar, monkeyp
     assert expected
 
     matches_repo.apply_changes([], list(expected))  # start from nothing: every match must be rewritten
+    match_index.write_lists([OfferListRecord(offer_id=o) for o in offer_ids])  # and their lists' digests
     real_apply = matches_repo.apply_changes
 
     def crash_half_way(puts, deletes):
@@ -192,6 +194,7 @@ def test_poison_messages_fail_loudly_and_end_in_the_dead_letter_queue():
     url = get_settings().matching_queue_url
     dlq = sqs.get_queue_url(QueueName=url.rsplit("/", 1)[1] + "-dlq")["QueueUrl"]
     drain(dlq)
+    drain(url)  # the per-event messages the runs above queued again for candidates they listed
     sqs.send_message(QueueUrl=url, MessageBody="{poison")
     for _ in range(3):  # the Lambda fails three times; SQS then moves the message aside
         received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=0)["Messages"]

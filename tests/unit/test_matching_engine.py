@@ -21,7 +21,7 @@ from chalicelib.domain.matching import (
 from chalicelib.domain.matching.index import build_index
 from chalicelib.domain.matching.reason_columns import MAX_REQUIRED
 from chalicelib.domain.matching.results import bits_for, pack, top_per_owner
-from chalicelib.domain.matching.stored import round_tenths
+from chalicelib.domain.matching.stored import from_results, round_tenths
 from chalicelib.domain.matching.tables import Interner, build_candidates, build_offers
 from tests.unit.matching_cases import TODAY, Labels, random_dataset
 
@@ -170,3 +170,26 @@ def test_offers_requiring_many_competences_take_the_object_path() -> None:
     naive = run_matching_naive(offers, people, mobility, Labels(), TODAY, 6, 0)
     columns = stored_matches(run_matching(offers, people, mobility, Labels(), TODAY, 6, 0))
     assert {o: columns.results(o) for o in columns.offer_ids} == naive.by_offer
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_list_digests_change_exactly_with_what_diff_compares(seed: int) -> None:
+    offers, people, mobility = random_dataset(seed)
+    before = run_matching(offers, people, mobility, Labels(), TODAY, 6, 0)
+    rnd = random.Random(seed)
+    offers = [
+        replace(o, start_date=o.start_date - timedelta(days=9)) if rnd.random() < 0.2 else o for o in offers
+    ]
+    people = [replace(p, mobility_km=p.mobility_km + 7) if rnd.random() < 0.1 else p for p in people]
+    after = run_matching(offers, people, mobility, Labels(), TODAY, 6, 0)
+    old, new = stored_matches(before), stored_matches(after)
+    assert old.offer_ids == new.offer_ids
+    # The object path (other sentence ids, other candidate rows) gives the same digests.
+    assert from_results(dict(before.by_offer)).digests() == old.digests()
+    differs = [a != b for a, b in zip(old.digests(), new.digests(), strict=True)]
+    expected = [
+        [value_of(r) for r in before.by_offer[o]] != [value_of(r) for r in after.by_offer[o]]
+        or [r.candidate_id for r in before.by_offer[o]] != [r.candidate_id for r in after.by_offer[o]]
+        for o in old.offer_ids
+    ]
+    assert differs == expected and 0 < sum(differs) < len(differs)

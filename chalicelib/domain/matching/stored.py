@@ -10,6 +10,7 @@ for the pairs it writes (`result`).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, repeat
@@ -115,6 +116,27 @@ class StoredMatches:
                 return i
         raise KeyError((offer_id, candidate_id))
 
+    def digests(self) -> list[str]:
+        """One 64-bit digest per offer (16 hex digits, in offer_ids order) of everything `diff`
+        compares in its list: candidate ids in order, score, exact, distance to 0.1 km, held,
+        required, reasons. Equal lists give equal digests in any process (blake2b of the texts,
+        then fixed integer mixing); different ones differ but with probability 2⁻⁶⁴."""
+        n = len(self)
+        texts = np.array([*map(_hash64, self.texts), 0], dtype=np.uint64)  # id -1 (no line) → 0
+        candidates = np.array(list(map(_hash64, self.candidate_ids)), dtype=np.uint64)
+        tenths = np.rint(round_tenths(self.distance_km) * 10.0).astype(np.int64)
+        position = np.arange(n, dtype=np.int64) - self.start[self.offer]
+        h = np.zeros(n, dtype=np.uint64)
+        parts = [candidates[self.candidate], self.score, self.exact, tenths, self.held, self.required]
+        parts += [texts[self.reasons[:, k]] for k in range(4)] + [position]
+        for part in parts:
+            h = _mix64(h ^ np.asarray(part).astype(np.uint64))
+        summed = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum(h, out=summed[1:])  # wraps modulo 2⁶⁴, as the difference below does
+        per_offer = summed[self.start[1:]] - summed[self.start[:-1]]
+        per_offer = _mix64(per_offer ^ np.diff(self.start).astype(np.uint64))
+        return [f"{x:016x}" for x in per_offer.tolist()]
+
     def diff(self, stored: Iterable) -> tuple[np.ndarray, list[Pair]]:
         """(rows to put, pairs to delete) that turn `stored` into these lists: diff_matches on
         arrays. `stored`: the stored matches of these offers, objects with the attributes of a
@@ -155,6 +177,21 @@ class StoredMatches:
         gone = np.flatnonzero(~matched).tolist()
         deletes = [(columns[0][i], columns[1][i]) for i in gone]
         return np.flatnonzero(~unchanged), deletes
+
+
+def _hash64(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser on uint64 arrays (products wrap modulo 2⁶⁴)."""
+    x = (x ^ (x >> _S30)) * _M1
+    x = (x ^ (x >> _S27)) * _M2
+    return x ^ (x >> _S31)
 
 
 _FIELDS = (
