@@ -4,10 +4,9 @@
 // (POST /api/staff/daily-runs) and followed until the figures are recomputed.
 
 import { apiGet, apiPost, errorMessage, fieldErrors } from '../api.js';
-import { clearErrors, h, setStatus, showErrors } from '../forms.js';
-import { DATE_SHAPE } from './employeur-common.js';
+import { h, setStatus, showErrors } from '../forms.js';
 import {
-  accessProblem, follow, formatNumber, formatPercent, idempotencyKeys, progressValue, showSpace,
+  accessProblem, checkPeriod, follow, formatNumber, formatPercent, idempotencyKeys, progressValue, showSpace,
 } from './agent-common.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -172,18 +171,8 @@ async function load(query) {
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
-  clearErrors(form, summary);
   const query = currentQuery();
-  const errors = {};
-  if (query.from && !DATE_SHAPE.test(query.from)) errors.from = 'Indiquez une date de début valide.';
-  if (query.to && !DATE_SHAPE.test(query.to)) errors.to = 'Indiquez une date de fin valide.';
-  if (!Object.keys(errors).length && query.from && query.to && query.from > query.to) {
-    errors.to = 'La date de fin doit suivre la date de début.';
-  }
-  if (Object.keys(errors).length) {
-    showErrors(form, summary, { fields: errors });
-    return;
-  }
+  if (!checkPeriod(form, summary, query)) return;
   await load(query);
 });
 for (const radio of form.elements.due) {
