@@ -95,6 +95,16 @@ function tableRow(row, due, header = 'th') {
     h('td', { class: 'num', text: formatNumber(f.in_job_recorded) }));
 }
 
+const MONTH = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const SHORT_MONTH = new Intl.DateTimeFormat('fr-FR', { month: 'short', year: '2-digit', timeZone: 'UTC' });
+
+/** « juillet 2026 » (or « juil. 26 » when short) for the API's « 2026-07 ». */
+function monthText(month, short = false) {
+  const date = new Date(`${month}-01T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return month;
+  return (short ? SHORT_MONTH : MONTH).format(date);
+}
+
 function renderTrend(points) {
   const width = 600;
   const height = 200;
@@ -109,15 +119,15 @@ function renderTrend(points) {
       x: index * step + step * 0.15, y: height - barHeight, width: step * 0.7, height: barHeight, fill: '#2f64ad',
     });
     const title = svg('title');
-    title.textContent = `${point.month} : ${shareText(share)}`;
+    title.textContent = `${monthText(point.month)} : ${shareText(share)}`;
     bar.append(title);
     const label = svg('text', { x: index * step + step / 2, y: height + 20, 'text-anchor': 'middle', 'font-size': '12' });
-    label.textContent = point.month.slice(2).replace('-', '/');
+    label.textContent = monthText(point.month, true);
     chart.append(bar, label);
   });
   document.getElementById('trend').replaceChildren(chart);
   document.getElementById('trend-rows').replaceChildren(...points.map((point) => h('tr', {},
-    h('th', { scope: 'row', text: point.month }),
+    h('th', { scope: 'row', text: monthText(point.month) }),
     h('td', { class: 'num', text: formatNumber(point.followup_1m_due) }),
     h('td', { class: 'num', text: formatNumber(point.followup_1m_answered) }),
     h('td', { class: 'num', text: shareText(point.in_job_rate_1m) }))));
