@@ -217,6 +217,10 @@ TEMPLATES = {
     "welcome": welcome,
     "already_registered": already_registered,
     "plain": plain,
+    "digest": digest,
+    "invitation": invitation,
+    "invitation_existing_account": invitation_existing_account,
+    "followup_question": followup_question,
 }
 
 

@@ -27,6 +27,7 @@ from scripts import build_site, dev_server  # noqa: E402
 from scripts.site_check.checks import AXE, Report, run_axe, shot, watch  # noqa: E402
 from scripts.site_check.contract import unknown_reads  # noqa: E402
 from scripts.site_check.fake_api import FakeApi  # noqa: E402
+from scripts.site_check.fake_data import FOLLOWUP_TOKEN, INVITATION_TOKEN  # noqa: E402
 from scripts.site_check.journeys import employer_journeys, journeys, staff_journeys  # noqa: E402
 
 WIDTHS = (375, 1280)
@@ -50,6 +51,15 @@ PAGES = [
     "/agent/index.html",
     "/agent/exports.html",
     "/agent/appariements.html",
+    "/agent/suivi.html",
+    "/agent/structures.html",
+    "/agent/employeurs.html",
+    "/organisme/demande.html",
+    "/organisme/index.html",
+    "/organisme/formation.html?id=trn-1",
+    f"/invitation.html#token={INVITATION_TOKEN}",
+    f"/suivi.html#token={FOLLOWUP_TOKEN}",
+    "/candidat/partage.html",
     "/mentions-legales.html",
     "/donnees-personnelles.html",
     "/accessibilite.html",
@@ -97,8 +107,9 @@ def main(argv: list[str] | None = None) -> int:
                 context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
                 context.expose_function("__recordApiRead", lambda read: reads.add(read))
                 for path in PAGES:
+                    page_path = path.split("#", 1)[0].split("?", 1)[0]
                     name = (
-                        path.strip("/").removesuffix(".html").replace("/", "-") or "accueil"
+                        page_path.strip("/").removesuffix(".html").replace("/", "-") or "accueil"
                     ) + f"-{width}"
                     print(f"{path} @ {width} px")
                     page = context.new_page()

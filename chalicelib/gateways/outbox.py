@@ -33,3 +33,10 @@ def enqueue(
         MessageBody=json.dumps(body, ensure_ascii=False),
         DelaySeconds=min(max(delay_s, 0), 900),
     )
+
+
+def email(to: str, template: str, **data: Any) -> None:
+    """Queues one e-mail of a named template (chalicelib/emails.TEMPLATES), rendered by the worker.
+    tests/unit/test_outbox_templates.py checks that every call names a template that renders with
+    its arguments once they went through JSON (a message no retry can fix would be dead-lettered)."""
+    enqueue("email", to, template, data)

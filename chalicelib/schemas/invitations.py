@@ -11,6 +11,7 @@ from chalicelib.schemas.candidates import (
     AvailableFrom,
     CandidateCompetences,
     ContractTypes,
+    MetierLabel,
     MobilityKm,
     TargetCodes,
 )
@@ -59,6 +60,9 @@ class InvitedTraining(BaseModel):
     title: str
     code_rome: list[str]
     end_date: date
+    metiers: list[MetierLabel] = Field(
+        default_factory=list, description="Libellés des métiers de la formation (codes ROME), dans leur ordre"
+    )
 
 
 class InvitationView(BaseModel):

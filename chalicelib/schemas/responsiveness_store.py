@@ -11,7 +11,7 @@ class ResponsivenessRecord(BaseModel):
     employer_id: str
     interests: int
     answered: int
-    rate: float | None
+    rate: float | None = None  # stored without the attribute when nobody showed interest
     oldest_unanswered_at: str | None = None
     last_answer_at: str | None = None
     computed_at: str

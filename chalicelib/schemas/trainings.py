@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, Field, StrictBool, ValidationInf
 
 from chalicelib.domain.calendar import add_years
 from chalicelib.schemas.bases import Body, Query, UpdateBody
+from chalicelib.schemas.candidates import MetierLabel
 from chalicelib.schemas.fields import (
     CodeInsee,
     CodeRomeList,
@@ -88,6 +89,9 @@ class TrainingView(BaseModel):
     certification_code: str | None
     certification_title: str | None
     code_rome: list[str]
+    metiers: list[MetierLabel] = Field(
+        default_factory=list, description="Libellés des métiers de la formation (codes ROME), dans leur ordre"
+    )
     code_insee: str
     commune_name: str
     bassin: BassinView

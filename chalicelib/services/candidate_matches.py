@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-from chalicelib import emails
 from chalicelib.config import get_settings
 from chalicelib.domain.calendar import paris_today, utc_timestamp
 from chalicelib.domain.responsiveness import (
@@ -17,7 +16,7 @@ from chalicelib.domain.responsiveness import (
     reminder_refusal,
 )
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.gateways.mailer import send_email
+from chalicelib.gateways import outbox
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import employers, matches, offers
 from chalicelib.repositories import responsiveness as responsiveness_repo
@@ -179,17 +178,18 @@ def send_reminder(candidate_id: str, offer_id: str, now: datetime | None = None)
         raise Conflict("La relance a déjà été envoyée, ou l'employeur vient de répondre.")
     employer = employers.get(offer.employer_id)
     if employer is not None:
-        subject, text, html = emails.plain(
-            "Passerelle : une personne vous relance",
-            [
+        outbox.email(
+            employer.email,
+            "plain",
+            subject="Passerelle : une personne vous relance",
+            paragraphs=[
                 "Bonjour,",
                 f"Une personne formée s'est dite intéressée par votre offre « {offer.title} » il y a plus "
                 f"de {REMINDER_AFTER_DAYS} jours et attend votre réponse. Ses coordonnées sont dans votre "
                 "espace : merci d'indiquer la suite que vous donnez (contact, entretien, embauche ou "
                 "non retenue, avec sa raison).",
             ],
-            ("Voir les candidats", f"{get_settings().site_url}/employeur/espace.html"),
+            link=("Voir les candidats", f"{get_settings().site_url}/employeur/espace.html"),
         )
-        send_email(employer.email, subject, text, html)
     metrics.add_metric(name="CandidateReminder", unit="Count", value=1)
     logger.info("candidate reminder sent", extra={"offer_id": offer_id, "candidate_id": candidate_id})

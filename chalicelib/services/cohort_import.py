@@ -12,13 +12,12 @@ import time
 
 from pydantic import ValidationError
 
-from chalicelib import emails
 from chalicelib.context import Principal, Role
 from chalicelib.domain.calendar import utc_timestamp
 from chalicelib.domain.cohort_file import CohortFileError, read_rows
 from chalicelib.domain.identity import keyed_hash, new_token
 from chalicelib.errors import PayloadTooLarge, ValidationFailed
-from chalicelib.gateways import mailer, secrets
+from chalicelib.gateways import outbox, secrets
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import accounts, trainings
 from chalicelib.schemas.trainings import (
@@ -156,10 +155,20 @@ def invite(principal: Principal, training_id: str, raw: bytes, content_type: str
             if roles[row.email] == Role.CANDIDATE:
                 _send(
                     row.email,
-                    emails.invitation_existing_account(caller.structure.name, training.title, token),
+                    "invitation_existing_account",
+                    structure_name=caller.structure.name,
+                    training_title=training.title,
+                    token=token,
                 )
             return "linked"
-        _send(row.email, emails.invitation(row.first_name, caller.structure.name, training.title, token))
+        _send(
+            row.email,
+            "invitation",
+            first_name=row.first_name,
+            structure_name=caller.structure.name,
+            training_title=training.title,
+            token=token,
+        )
         return "invited"
 
     from concurrent.futures import ThreadPoolExecutor
@@ -182,9 +191,11 @@ def invite(principal: Principal, training_id: str, raw: bytes, content_type: str
     )
 
 
-def _send(to: str, message: tuple[str, str, str]) -> None:
-    # The line is claimed whatever happens to the e-mail: a retry must not invite twice.
+def _send(to: str, template: str, **data: str) -> None:
+    # The line is claimed whatever happens to the e-mail: a retry must not invite twice. Queued on
+    # the outbox (chalicelib/gateways/outbox.py): a send SES refuses is retried there, and the import
+    # does not wait for SES once per trainee.
     try:
-        mailer.send_email(to, *message)
+        outbox.email(to, template, **data)
     except Exception:
-        logger.exception("invitation e-mail not sent")
+        logger.exception("invitation e-mail not queued")

@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
-from chalicelib import emails
 from chalicelib.config import get_settings
 from chalicelib.domain.calendar import utc_timestamp
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.domain.responsiveness import PAUSE_SILENT_DAYS, Interest, responsiveness
 from chalicelib.errors import NotFound
-from chalicelib.gateways.mailer import send_email
+from chalicelib.gateways import outbox
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import employers, stats
 from chalicelib.repositories import responsiveness as store
@@ -87,9 +86,11 @@ def _tell_paused(employer_id: str) -> None:
     employer = employers.get(employer_id)
     if employer is None:
         return
-    subject, text, html = emails.plain(
-        "Passerelle : vos offres ne sont plus proposées aux nouveaux candidats",
-        [
+    outbox.email(
+        employer.email,
+        "plain",
+        subject="Passerelle : vos offres ne sont plus proposées aux nouveaux candidats",
+        paragraphs=[
             "Bonjour,",
             "Plusieurs personnes formées se sont dites intéressées par vos offres et attendent votre "
             f"réponse depuis plus de {PAUSE_SILENT_DAYS} jours. Pour ne pas les laisser sans nouvelles, "
@@ -99,9 +100,8 @@ def _tell_paused(employer_id: str) -> None:
             "(contact, entretien, embauche ou non retenue avec sa raison). Vos offres sont de nouveau "
             "proposées dès votre première réponse. Vous pouvez aussi écrire à la Région.",
         ],
-        ("Répondre aux candidats", f"{get_settings().site_url}/employeur/espace.html"),
+        link=("Répondre aux candidats", f"{get_settings().site_url}/employeur/espace.html"),
     )
-    send_email(employer.email, subject, text, html)
 
 
 def resume_on_answer(employer_id: str, now: datetime | None = None) -> None:

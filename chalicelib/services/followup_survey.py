@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from chalicelib import emails
 from chalicelib.config import get_settings
 from chalicelib.domain.calendar import french_date, paris_today, utc_timestamp
 from chalicelib.domain.followup import DUE_LABELS, departement_of, due_date, link_expiry, open_dues
 from chalicelib.domain.identity import keyed_hash, new_token
 from chalicelib.domain.phones import french_mobile
 from chalicelib.errors import NotFound
-from chalicelib.gateways import mailer, secrets
+from chalicelib.gateways import outbox, secrets
 from chalicelib.gateways.sms import send_sms
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import candidates as candidates_repo
@@ -46,17 +45,19 @@ def followup_sms(due_words: str, url: str) -> str:
 
 def _send(person: CandidateRecord, record: FollowupRecord, token: str) -> None:
     """One message per question: the e-mail, and the same question by SMS when the person opted in
-    with a French mobile (issue 12). The e-mail decides whether the question counts as sent: an SMS
-    the provider refuses is logged (its class only) and not retried, the e-mail having gone."""
+    with a French mobile (issue 12). The e-mail is queued on the outbox (the worker sends it, SQS
+    retries what SES refuses): queuing it decides whether the question counts as sent. An SMS the
+    provider refuses is logged (its class only) and not retried, the e-mail having been queued."""
     url = survey_url(token)
-    subject, text, html = emails.followup_question(
-        person.first_name,
-        person.training.title,
-        DUE_LABELS[record.due],
-        url,
-        french_date(record.expires_on),
+    outbox.email(
+        person.email,
+        "followup_question",
+        first_name=person.first_name,
+        training_title=person.training.title,
+        due_words=DUE_LABELS[record.due],
+        url=url,
+        last_day=french_date(record.expires_on),
     )
-    mailer.send_email(person.email, subject, text, html)
     phone = french_mobile(person.phone) if person.sms_opt_in else None
     if phone is None:
         return

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from chalicelib import emails
 from chalicelib.config import get_settings
 from chalicelib.domain.calendar import french_date, utc_timestamp
-from chalicelib.gateways.mailer import send_email
+from chalicelib.gateways import outbox
 from chalicelib.observability import logger
 from chalicelib.repositories import markers
 
@@ -51,18 +50,19 @@ def inactive_candidates(today: date) -> dict[str, int]:
                 erased += 1
             elif _claim(record.id, f"expiry-warning#{expires.date().isoformat()}"):
                 link = f"{get_settings().site_url}/connexion.html"
-                subject, text, html = emails.plain(
-                    "Votre compte Passerelle sera bientôt supprimé",
-                    [
+                outbox.email(
+                    record.email,
+                    "plain",
+                    subject="Votre compte Passerelle sera bientôt supprimé",
+                    paragraphs=[
                         "Bonjour,",
                         "Vous ne vous êtes pas connecté(e) à Passerelle depuis bientôt deux ans. Sans "
                         f"connexion d'ici le {french_date(expires.date())}, votre compte et vos données seront "
                         "supprimés, comme le prévoit notre politique de conservation.",
                         "Pour conserver votre compte, il suffit de vous connecter :",
                     ],
-                    ("Me connecter à Passerelle", link),
+                    link=("Me connecter à Passerelle", link),
                 )
-                send_email(record.email, subject, text, html)
                 warned += 1
     return {"inactivity_warnings": warned, "inactive_erased": erased + _purge_left_by_ttl(today, now)}
 
@@ -104,17 +104,18 @@ def expiring_offers(today: date) -> dict[str, int]:
                 employer = employers_repo.get(offer.employer_id)
                 if employer is None:
                     continue
-                subject, text, html = emails.plain(
-                    "Votre offre Passerelle arrive à échéance",
-                    [
+                outbox.email(
+                    employer.email,
+                    "plain",
+                    subject="Votre offre Passerelle arrive à échéance",
+                    paragraphs=[
                         "Bonjour,",
                         f"Votre offre « {offer.title} » sera close automatiquement après le "
                         f"{french_date(offer.expires_at)}. Si le poste est toujours à pourvoir, vous pouvez "
                         "prolonger l'offre depuis votre espace employeur.",
                     ],
-                    ("Mon espace employeur", f"{get_settings().site_url}/employeur/espace.html"),
+                    link=("Mon espace employeur", f"{get_settings().site_url}/employeur/espace.html"),
                 )
-                send_email(employer.email, subject, text, html)
                 warned += 1
     return {"offers_closed": closed, "offer_expiry_warnings": warned}
 
@@ -140,17 +141,18 @@ def unanswered_interests(today: date) -> dict[str, int]:
             candidate = candidates_repo.get(act.candidate_id)
             offer = offers_repo.get(act.offer_id)
             if candidate and offer and _claim(candidate.id, f"no-answer#{offer.id}"):
-                subject, text, html = emails.plain(
-                    "Passerelle : pas de réponse de l'employeur",
-                    [
+                outbox.email(
+                    candidate.email,
+                    "plain",
+                    subject="Passerelle : pas de réponse de l'employeur",
+                    paragraphs=[
                         "Bonjour,",
                         f"Vous vous étiez dit(e) intéressé(e) par l'offre « {offer.title} » il y a 30 jours "
                         "et l'employeur n'a pas donné suite. Nous avons clos cette mise en relation : "
                         "d'autres offres vous attendent sans doute dans votre espace.",
                     ],
-                    ("Mon espace candidat", f"{get_settings().site_url}/candidat/espace.html"),
+                    link=("Mon espace candidat", f"{get_settings().site_url}/candidat/espace.html"),
                 )
-                send_email(candidate.email, subject, text, html)
     for day in remind_days:
         for act in matches_repo.awaiting_since(day):
             if act.reminded_at or not _claim(act.employer_id, f"reminder#{act.offer_id}#{act.candidate_id}"):
@@ -159,17 +161,18 @@ def unanswered_interests(today: date) -> dict[str, int]:
             offer = offers_repo.get(act.offer_id)
             if employer is None or offer is None:
                 continue
-            subject, text, html = emails.plain(
-                "Passerelle : une personne attend votre réponse",
-                [
+            outbox.email(
+                employer.email,
+                "plain",
+                subject="Passerelle : une personne attend votre réponse",
+                paragraphs=[
                     "Bonjour,",
                     f"Une personne formée s'est dite intéressée par votre offre « {offer.title} » il y a "
                     "une semaine. Merci d'indiquer la suite que vous donnez (contact, entretien, embauche "
                     "ou non retenue) : sans réponse sous 30 jours, la mise en relation sera close.",
                 ],
-                ("Voir les candidats", f"{get_settings().site_url}/employeur/espace.html"),
+                link=("Voir les candidats", f"{get_settings().site_url}/employeur/espace.html"),
             )
-            send_email(employer.email, subject, text, html)
             matches_repo.mark_reminded(matches_repo.get(act.offer_id, act.candidate_id), stamp)
             reminded += 1
     return {"employer_reminders": reminded, "closed_without_answer": closed}

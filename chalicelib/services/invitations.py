@@ -27,7 +27,7 @@ from chalicelib.schemas.invitations import (
 )
 from chalicelib.schemas.trainings import TraineePage, TraineeView
 from chalicelib.schemas.trainings_store import InvitationRecord, TraineeRecord, TrainingSessionRecord
-from chalicelib.services import matching_triggers, sessions
+from chalicelib.services import labels, matching_triggers, sessions
 from chalicelib.services import trainings as training_service
 
 UNKNOWN = "Cette invitation n'est plus valable (déjà utilisée, refusée ou expirée)."
@@ -64,7 +64,10 @@ def read(token: str) -> InvitationView:
             kind=structure.kind if structure else "organisme_formation",
         ),
         training=InvitedTraining(
-            title=training.title, code_rome=training.code_rome, end_date=training.end_date
+            title=training.title,
+            code_rome=training.code_rome,
+            end_date=training.end_date,
+            metiers=labels.metier_labels(training.code_rome),
         ),
         # An account may have been made since the import (another organisme's invitation accepted).
         account_exists=line.account_exists or accounts.owner_of_email(line.email or "") is not None,

@@ -1,7 +1,8 @@
 """Digest e-mails after a matching run: at most one a day per account, opt-out honoured.
 
-The daily marker DIGEST#<id>/<day> is written with attribute_not_exists before sending, so a
-retried run (or a second run the same day) sends nothing twice.
+The daily marker DIGEST#<id>/<day> is written with attribute_not_exists before the e-mail is queued
+on the outbox, so a retried run (or a second run the same day) queues nothing twice; the outbox
+retries what SES refuses (5 tries, then its dead-letter queue). SMS are still sent directly.
 """
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from chalicelib import emails
 from chalicelib.config import get_settings
 from chalicelib.domain.phones import french_mobile
-from chalicelib.gateways.mailer import send_email
+from chalicelib.gateways import outbox
 from chalicelib.gateways.sms import send_sms
 from chalicelib.observability import logger, metrics
 from chalicelib.repositories import markers
@@ -48,7 +48,8 @@ def _sms_new_matches(candidate, count: int, day: str) -> bool:
 
 
 def send_digests(new_pairs: Iterable[tuple[str, str]], day: str) -> int:
-    """Tells candidates and employers about new matches; returns the number of e-mails sent."""
+    """Tells candidates and employers about new matches; returns the number of e-mails queued (the
+    outbox sends them: chalicelib/gateways/outbox.py)."""
     from chalicelib.repositories import candidates as candidates_repo
     from chalicelib.repositories import employers as employers_repo
     from chalicelib.repositories import offers as offers_repo
@@ -78,10 +79,14 @@ def send_digests(new_pairs: Iterable[tuple[str, str]], day: str) -> int:
             continue
         titles = sorted(offers[o].title for o in by_candidate[candidate.id] if o in offers)
         intro = f"{_plural(len(titles), 'nouvelle offre correspond', 'nouvelles offres correspondent')} à votre profil :"
-        subject, text, html = emails.digest(
-            [f"• {t}" for t in titles[:10]], f"{space}#preferences", intro, f"{space}#offres"
+        outbox.email(
+            candidate.email,
+            "digest",
+            lines=[f"• {t}" for t in titles[:10]],
+            unsubscribe_url=f"{space}#preferences",
+            intro=intro,
+            space=f"{space}#offres",
         )
-        send_email(candidate.email, subject, text, html)
         sent += 1
     by_employer: dict[str, int] = defaultdict(int)
     for offer_id, candidate_ids in by_offer.items():
@@ -93,10 +98,14 @@ def send_digests(new_pairs: Iterable[tuple[str, str]], day: str) -> int:
             continue
         count = by_employer[employer.id]
         intro = f"{_plural(count, 'nouvelle personne formée correspond', 'nouvelles personnes formées correspondent')} à vos offres."
-        subject, text, html = emails.digest(
-            [], f"{employer_space}#preferences", intro, f"{employer_space}#offres"
+        outbox.email(
+            employer.email,
+            "digest",
+            lines=[],
+            unsubscribe_url=f"{employer_space}#preferences",
+            intro=intro,
+            space=f"{employer_space}#offres",
         )
-        send_email(employer.email, subject, text, html)
         sent += 1
     if sent:
         metrics.add_metric(name="DigestsSent", unit="Count", value=sent)

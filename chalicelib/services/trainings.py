@@ -97,6 +97,7 @@ def view(record: TrainingSessionRecord, counts: TrainingCounts) -> TrainingView:
     return TrainingView(
         **record.model_dump(exclude={"structure_id", "bassin", "created_at", "updated_at"}),
         certification_title=certification.title if certification else None,
+        metiers=labels.metier_labels(record.code_rome),
         **labels.place(record.code_insee, record.bassin),
         counts=counts,
     )

@@ -16,12 +16,17 @@ from scripts.site_check.fake_data import (
     EMPLOYER,
     EMPLOYER_TOKEN,
     EXPORT_LOG,
+    FOLLOWUP,
+    FOLLOWUP_TOKEN,
+    INVITATION,
+    INVITATION_TOKEN,
     KINDS,
     METIERS,
     OFFER_MATCHES,
     OFFERS,
     OWN_OFFERS,
     PROFILE,
+    RESPONSIVENESS,
     RUNS,
     SESSIONS,
     SIRET_REFUSED,
@@ -29,6 +34,7 @@ from scripts.site_check.fake_data import (
     STATS,
     TODAY,
     _figures,
+    trend,
 )
 
 JOB_POLLS: dict[str, int] = {}  # export or run id → number of reads (each read moves it on)
@@ -137,15 +143,27 @@ class FakeApi(BaseHTTPRequestHandler):
                 )
                 return True
             bassin = query.get("bassin", [""])[0]
+            by = query.get("by", ["bassin"])[0]
             region = _figures("grand-est", "Grand Est", 10)
+            rows = (
+                STATS
+                if by == "bassin"
+                else [_figures("57", "Moselle", 3), _figures("54", "Meurthe-et-Moselle", 2)]
+            )
             self._json(
                 200,
                 {
                     "period": {"from": start[:8] + "01" if start else None, "to": end or None},
+                    "by": by,
                     "bassins": [b for b in STATS if not bassin or b["code"] == bassin],
+                    "rows": [{k: v for k, v in row.items() if k != "refreshed_at"} for row in rows],
                     "region": region,
+                    "trend": trend(),
                 },
             )
+        elif path == "/staff/employers":
+            days = int(query.get("unanswered_days", ["30"])[0] or 0)
+            self._json(200, [r for r in RESPONSIVENESS if r["paused_at"] or r["unanswered_days"] >= days])
         elif path == "/staff/exports":
             self._json(200, {"items": EXPORT_LOG, "next": None})
         elif match := re.fullmatch(r"/staff/exports/([\w-]+)", path):
@@ -240,6 +258,19 @@ class FakeApi(BaseHTTPRequestHandler):
                     self._json(200, {**OFFER_MATCHES[0], "status": body["status"]})
                 else:
                     self._json(400, {"error": {"code": "validation_error", "message": "Suite inconnue."}})
+        elif path == f"/followup/{FOLLOWUP_TOKEN}":
+            situation = body.get("situation")
+            answer = {"situation": situation, "answered_at": f"{TODAY.isoformat()}T10:00:00+00:00"}
+            if body.get("found_via_passerelle") is not None:
+                answer["found_via_passerelle"] = body["found_via_passerelle"]
+            self._json(200, {**FOLLOWUP, "answer": answer})
+        elif match := re.fullmatch(r"/staff/employers/([\w-]+)/resume", path):
+            if not self._deny("staff"):
+                row = next((r for r in RESPONSIVENESS if r["employer_id"] == match.group(1)), None)
+                if row:
+                    self._json(200, {**row, "paused_at": None})
+                else:
+                    self._json(404, {"error": {"code": "not_found", "message": "Employeur introuvable."}})
         elif path in ("/staff/exports", "/staff/matching-runs"):
             if self._deny("staff"):
                 return True
@@ -282,6 +313,14 @@ class FakeApi(BaseHTTPRequestHandler):
                     for i in range(30)
                 ],
             )
+        elif path.startswith(("/structures/me", "/trainings")):
+            self._deny("trainer")  # the fake has no structure account: signed out (401) or refused (403)
+        elif path == f"/invitations/{INVITATION_TOKEN}":
+            self._json(200, INVITATION)
+        elif path == f"/followup/{FOLLOWUP_TOKEN}":
+            self._json(200, FOLLOWUP)
+        elif path.startswith(("/invitations/", "/followup/")):
+            self._json(404, {"error": {"code": "not_found", "message": "Ce lien est inconnu ou a expiré."}})
         elif path == "/referentials/bassins":
             self._json(200, [{"code": code, "label": label} for code, label in BASSINS.items()])
         elif path == "/auth/state":  # the header of every page

@@ -304,3 +304,82 @@ RUNS = [
         "finished_at": f"{TODAY.isoformat()}T06:01:10+00:00",
     }
 ]
+
+
+# --- v2 pages: invitation, follow-up survey, staff's insertion and employers pages -------------------
+INVITATION_TOKEN = "invitation-0123456789abcdefghijklmnop"  # noqa: S105 - a fake's token
+FOLLOWUP_TOKEN = "suivi-0123456789abcdefghijklmnopqrstu"  # noqa: S105 - a fake's token
+INVITATION = {
+    "first_name": "Inès",
+    "last_name": f"Durand {HOSTILE}",
+    "email": "ines.durand@example.org",
+    "structure": {"name": "AFPA Metz", "kind": "organisme_formation"},
+    "training": {
+        "title": "Titre professionnel cuisinier",
+        "code_rome": ["G1602", "G1603"],
+        "end_date": (TODAY + timedelta(days=40)).isoformat(),
+        "metiers": [
+            {"code_rome": "G1602", "label": "Personnel de cuisine"},
+            {"code_rome": "G1603", "label": "Personnel polyvalent en restauration"},
+        ],
+    },
+    "account_exists": False,
+}
+FOLLOWUP = {
+    "first_name": "Inès",
+    "training_title": "Titre professionnel cuisinier",
+    "due": "1m",
+    "expires_on": (TODAY + timedelta(days=50)).isoformat(),
+    "answer": None,
+}
+RESPONSIVENESS = [
+    {
+        "employer_id": "emp-9",
+        "company_name": f"Garage {HOSTILE}",
+        "contact_name": "Paul Martin",
+        "email": "paul.martin@example.org",
+        "phone": "+33387000000",
+        "interests": 6,
+        "answered": 0,
+        "answer_rate": 0.0,
+        "unanswered_days": 34,
+        "last_answer_at": None,
+        "paused_at": f"{(TODAY - timedelta(days=2)).isoformat()}T05:30:00+00:00",
+        "computed_at": f"{TODAY.isoformat()}T05:30:00+00:00",
+    },
+    {
+        "employer_id": "emp-8",
+        "company_name": "Boulangerie Marie",
+        "contact_name": "Marie Klein",
+        "email": "marie.klein@example.org",
+        "phone": None,
+        "interests": 4,
+        "answered": 3,
+        "answer_rate": 0.75,
+        "unanswered_days": 31,
+        "last_answer_at": f"{(TODAY - timedelta(days=5)).isoformat()}T10:00:00+00:00",
+        "paused_at": None,
+        "computed_at": f"{TODAY.isoformat()}T05:30:00+00:00",
+    },
+]
+
+
+def trend() -> list[dict]:
+    """Six months of the region's trend, the last one without anybody at its due yet."""
+    months = []
+    for back in range(6, 0, -1):
+        first = (TODAY.replace(day=1) - timedelta(days=28 * back)).replace(day=1)
+        due = 0 if back == 1 else 20 + back * 3
+        answered, in_job = due // 2, due // 3
+        months.append(
+            {
+                "month": first.strftime("%Y-%m"),
+                "interested": 10 + back,
+                "hires": back,
+                "followup_1m_due": due,
+                "followup_1m_answered": answered,
+                "followup_1m_in_job": in_job,
+                "in_job_rate_1m": _share(in_job, due),
+            }
+        )
+    return months

@@ -172,7 +172,7 @@ def employer_journeys(context, base: str, out: Path, width: int, report: Report)
         report.fail(where, "coordonnées : une seule adresse attendue (le candidat intéressé)")
     look(page, f"{where} espace candidats", report, out, f"employeur-espace-connecte-{width}")
     card = first.locator(".candidates-list > li").first
-    card.locator("select").select_option("interview")
+    card.locator("select[name=status]").select_option("interview")
     card.get_by_role("button", name=re.compile("^Enregistrer")).click()
     card.get_by_text("Suite enregistrée : Entretien.").wait_for()
     if card.locator("button[type=submit] .visually-hidden").count() != 1:
@@ -295,4 +295,24 @@ def staff_journeys(context, base: str, out: Path, width: int, report: Report) ->
     page.click("#start")
     page.get_by_text("Appariement terminé").wait_for(timeout=10000)
     look(page, f"{where} appariements", report, out, f"agent-appariements-suivi-{width}")
+
+    # Insertion: map, table and trend; then by département.
+    page.goto(f"{base}/agent/suivi.html")
+    page.locator("#insertion-rows tr").first.wait_for()
+    if page.locator("#map path").count() == 0 or page.locator("#trend rect").count() == 0:
+        report.fail(where, "insertion : carte ou tendance vide")
+    look(page, f"{where} insertion", report, out, f"agent-insertion-connecte-{width}")
+    page.select_option("#by", "departement")
+    page.click("#submit")
+    page.get_by_text("par département").first.wait_for()
+    expect_text(
+        page, "#insertion-rows", "Moselle", where, report, "insertion : ventilation par département absente"
+    )
+
+    # Employers who never answer: the paused one is resumed.
+    page.goto(f"{base}/agent/employeurs.html")
+    page.locator("#list-rows tr").first.wait_for()
+    look(page, f"{where} employeurs", report, out, f"agent-employeurs-connecte-{width}")
+    page.get_by_role("button", name=re.compile("^Reprendre")).click()
+    page.get_by_text("de nouveau proposées").wait_for()
     page.close()

@@ -132,9 +132,7 @@ def test_organisme_journey_with_the_keyboard(stack, page, browser, api_document,
 
     # 5. The Excel file with its mistakes: every wrong line is named, nothing is sent.
     upload_with_keyboard(page, SAMPLES_DIR / "cohorte_excel_windows1252.csv")
-    wait_text(
-        page, "#report-summary", "28 ligne(s) lue(s) : 24 stagiaire(s) valide(s), 3 erreur(s), 1 doublon(s)."
-    )
+    wait_text(page, "#report-summary", "28 lignes lues : 24 stagiaires valides, 3 erreurs, 1 doublon.")
     errors = plain(page.inner_text("#report-errors"))
     assert "Ligne 6 — E-mail" in errors and "Ligne 11 — Nom" in errors and "Ligne 19 — Prénom" in errors
     assert "Ligne 15" in plain(page.inner_text("#report-duplicates"))
@@ -143,11 +141,9 @@ def test_organisme_journey_with_the_keyboard(stack, page, browser, api_document,
 
     # 6. The corrected file, then the invitations (progress shown).
     upload_with_keyboard(page, corrected_file(tmp_path))
-    wait_text(
-        page, "#report-summary", "27 ligne(s) lue(s) : 27 stagiaire(s) valide(s), 0 erreur(s), 0 doublon(s)."
-    )
+    wait_text(page, "#report-summary", "27 lignes lues : 27 stagiaires valides, 0 erreur, 0 doublon.")
     press_enter_on(page, "#confirm")
-    wait_text(page, "#import-status", "Terminé : 27 invitation(s) envoyée(s)", timeout_s=60)
+    wait_text(page, "#import-status", "Terminé : 27 invitations envoyées", timeout_s=60)
     assert page.get_attribute("#progress", "value") == "100"
     wait_until(page, "document.querySelectorAll('#cohort tbody tr').length === 27")
     assert_accessible(page)

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from scripts.moto_mail import latest_token
+from scripts.moto_mail import latest_token, messages_to
 from tests.factories import candidate_payload, employer_payload, match_record, offer_payload
 
 STAFF_EMAIL = "agent@example.org"  # given to scripts/provision.py as the staff list by conftest.py
@@ -180,6 +180,13 @@ def deliver_outbox() -> int:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
             delivered += 1
     return delivered
+
+
+def mails_to(moto_url: str, address: str) -> list[dict]:
+    """The e-mails SES sent to `address`, once the outbox worker has delivered what the jobs queued
+    (the daily jobs and digests run outside a request, so `call` has not delivered for them)."""
+    deliver_outbox()
+    return messages_to(moto_url, address)
 
 
 def drain_matching_queue() -> list[dict]:

@@ -10,18 +10,21 @@ from datetime import date, timedelta
 
 import pytest
 
+from chalicelib import aws
+from chalicelib.config import get_settings
 from chalicelib.domain.calendar import paris_today
-from chalicelib.gateways import mailer
+from chalicelib.gateways import mailer, outbox
 from chalicelib.repositories import keys
 from chalicelib.repositories.db import data_table
 from chalicelib.services import daily_runs, followup_survey
 from chalicelib.services.candidate_account import erase
-from scripts.moto_mail import messages_to, sms_to
+from scripts.moto_mail import sms_to
 from tests.integration.helpers import (
     STAFF_EMAIL,
     call,
     data_item,
     drain_matching_queue,
+    mails_to,
     seed_candidate,
     session_for,
 )
@@ -46,7 +49,7 @@ def ended(days_ago: int, **overrides):
 
 
 def survey_mails(moto_endpoint: str, email: str) -> list[dict]:
-    return [m for m in messages_to(moto_endpoint, email) if LINK.search(m.get("body", ""))]
+    return [m for m in mails_to(moto_endpoint, email) if LINK.search(m.get("body", ""))]
 
 
 def token_of(moto_endpoint: str, email: str) -> str:
@@ -110,20 +113,20 @@ class Crash(BaseException):
 
 def test_a_run_that_crashes_half_way_resumes_without_sending_twice(stack_env, moto_endpoint, monkeypatch):
     people = [ended(40 + k) for k in range(4)]
-    real_send, calls = mailer.send_email, []
+    real_enqueue, calls = outbox.enqueue, []
 
-    def dies_after_the_second_send(to, subject, text, html):
-        real_send(to, subject, text, html)
+    def dies_after_the_second_message(channel, to, template, data=None, delay_s=0):
+        real_enqueue(channel, to, template, data, delay_s)
         calls.append(to)
-        if len(calls) == 2:  # the provider took the message, then the process died before sent_at
+        if len(calls) == 2:  # the outbox took the message, then the process died before sent_at
             raise Crash()
 
-    monkeypatch.setattr(mailer, "send_email", dies_after_the_second_send)
+    monkeypatch.setattr(outbox, "enqueue", dies_after_the_second_message)
     run = daily_runs.create_run("test")
     with pytest.raises(Crash):
         daily_runs.process(run.id)
     assert daily_runs.get_run(run.id).status == "running"
-    monkeypatch.setattr(mailer, "send_email", real_send)
+    monkeypatch.setattr(outbox, "enqueue", real_enqueue)
 
     view = daily_runs.process(run.id)  # the message is delivered again
     assert view.status == "done" and view.progress == 100 and view.steps_done == view.steps_total
@@ -136,20 +139,20 @@ def test_a_run_that_crashes_half_way_resumes_without_sending_twice(stack_env, mo
         erase(person.id)
 
 
-def test_a_message_the_provider_refused_is_sent_by_the_next_run(stack_env, moto_endpoint, monkeypatch):
+def test_a_question_the_outbox_could_not_take_is_sent_by_the_next_run(stack_env, moto_endpoint, monkeypatch):
     import io
 
     from chalicelib.observability import logger
 
     person = ended(50, code_insee="51454")  # Reims
-    real_send = mailer.send_email
+    real_enqueue = outbox.enqueue
 
-    def refuses(to, subject, text, html):
+    def refuses(channel, to, template, data=None, delay_s=0):
         if to == person.email:
-            raise RuntimeError(f"Email address is not verified: {to}")  # as SES words it
-        return real_send(to, subject, text, html)
+            raise RuntimeError(f"SQS unavailable while queuing for {to}")
+        return real_enqueue(channel, to, template, data, delay_s)
 
-    monkeypatch.setattr(mailer, "send_email", refuses)
+    monkeypatch.setattr(outbox, "enqueue", refuses)
     stream = io.StringIO()
     previous = logger.registered_handler.setStream(stream)
     try:
@@ -161,9 +164,43 @@ def test_a_message_the_provider_refused_is_sent_by_the_next_run(stack_env, moto_
     assert person.email not in stream.getvalue()  # no address in the logs
     assert survey_mails(moto_endpoint, person.email) == []
     assert data_item(keys.marker(person.id, keys.followup_claim_name("1m"))) is None  # claim released
-    monkeypatch.setattr(mailer, "send_email", real_send)
+    monkeypatch.setattr(outbox, "enqueue", real_enqueue)
     followup_survey.send_due_in_bassin(person.bassin, paris_today())
     assert len(survey_mails(moto_endpoint, person.email)) == 1
+    erase(person.id)
+
+
+def test_a_question_ses_refused_is_retried_by_the_outbox_and_sent_once(stack_env, moto_endpoint, monkeypatch):
+    from chalicelib.jobs.outbox import DeliveryFailed, handle_outbox_message
+
+    person = ended(52, code_insee="51454")  # Reims
+    real_send = mailer.send_email
+
+    def refuses(to, subject, text, html):
+        if to == person.email:
+            raise RuntimeError("Throttling: maximum sending rate exceeded")
+        return real_send(to, subject, text, html)
+
+    counts = followup_survey.send_due_in_bassin(person.bassin, paris_today())
+    assert counts["followup_sent"] >= 1  # queued: the question counts as sent
+    monkeypatch.setattr(mailer, "send_email", refuses)
+    sqs, url, failed = aws.client("sqs"), get_settings().outbox_queue_url, 0
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:  # what the SQS event source does, the visibility timeout made 0
+            try:
+                handle_outbox_message(message["Body"])
+            except DeliveryFailed:
+                failed += 1
+                sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                )
+                if failed == 3:
+                    monkeypatch.setattr(mailer, "send_email", real_send)  # SES is back for the 4th try
+                continue
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    assert failed == 3
+    followup_survey.send_due_in_bassin(person.bassin, paris_today())  # the next run claims nothing again
+    assert len(survey_mails(moto_endpoint, person.email)) == 1  # SQS's retry delivered it, once
     erase(person.id)
 
 

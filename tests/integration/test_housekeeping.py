@@ -12,8 +12,7 @@ from chalicelib.repositories import matches as matches_repo
 from chalicelib.repositories import offers as offers_repo
 from chalicelib.services import housekeeping
 from chalicelib.services.candidate_account import erase
-from scripts.moto_mail import messages_to
-from tests.integration.helpers import say_interest, seed_candidate, seed_match, seed_offer
+from tests.integration.helpers import mails_to, say_interest, seed_candidate, seed_match, seed_offer
 
 pytestmark = pytest.mark.usefixtures("empty_queues")
 
@@ -25,9 +24,9 @@ def test_inactive_candidate_is_warned_once_then_erased(stack_env, moto_endpoint)
 
     counts = housekeeping.inactive_candidates(warn_day)
     assert counts["inactivity_warnings"] >= 1
-    assert len(messages_to(moto_endpoint, person.email)) == 1
+    assert len(mails_to(moto_endpoint, person.email)) == 1
     housekeeping.inactive_candidates(warn_day + timedelta(days=1))  # the next day: no second e-mail
-    assert len(messages_to(moto_endpoint, person.email)) == 1
+    assert len(mails_to(moto_endpoint, person.email)) == 1
     assert candidates_repo.get(person.id) is not None
 
     old = datetime.now(UTC) - timedelta(days=800)

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scripts.moto_mail import messages_to
 from tests.integration.helpers import (
     call,
+    mails_to,
     new_candidate,
     post_offer,
     say_interest,
@@ -172,16 +172,16 @@ def test_one_reminder_from_ten_days_without_answer(client, moto_endpoint, employ
     assert early.status == 409 and "à partir du" in early.body["error"]["message"]
 
     say_interest(offer_id, candidate.id, at=stamp(10.2))
-    before = len(messages_to(moto_endpoint, employer.email))
+    before = len(mails_to(moto_endpoint, employer.email))
     sent = call(client, "POST", path, cookie=candidate.cookie)
     assert sent.status == 202, sent.body
-    mails = messages_to(moto_endpoint, employer.email)
+    mails = mails_to(moto_endpoint, employer.email)
     assert len(mails) == before + 1 and "relance" in mails[-1]["subject"]
     assert candidate.email not in json.dumps(mails[-1])  # the employer reads the contact in their space
     assert matches.get(offer_id, candidate.id).interaction.candidate_reminded_at
     twice = call(client, "POST", path, cookie=candidate.cookie)
     assert twice.status == 409 and "déjà relancé" in twice.body["error"]["message"]
-    assert len(messages_to(moto_endpoint, employer.email)) == before + 1
+    assert len(mails_to(moto_endpoint, employer.email)) == before + 1
     listed = call(client, "GET", "/api/candidates/me/matches", cookie=candidate.cookie).body[0]
     assert listed["reminded_at"]
 
@@ -237,15 +237,15 @@ def test_silent_employers_are_paused_listed_for_staff_and_resumed(client, moto_e
     assert outcome(client, lively, lively_offer, waiting[0].id, {"status": "contacted"}).status == 200
     newcomer = new_candidate(client, moto_endpoint)
 
-    before = len(messages_to(moto_endpoint, employer.email))
+    before = len(mails_to(moto_endpoint, employer.email))
     counts = employer_responsiveness.refresh_all(datetime.now(UTC).date())
     assert counts["employers_paused"] >= 1
-    mails = messages_to(moto_endpoint, employer.email)
+    mails = mails_to(moto_endpoint, employer.email)
     assert len(mails) == before + 1 and "ne sont plus proposées" in mails[-1]["subject"]
     assert "indiquez la suite" in mails[-1]["body"]
-    assert not [m for m in messages_to(moto_endpoint, lively.email) if "plus proposées" in m["subject"]]
+    assert not [m for m in mails_to(moto_endpoint, lively.email) if "plus proposées" in m["subject"]]
     again = employer_responsiveness.refresh_all(datetime.now(UTC).date())  # a second run tells nobody twice
-    assert len(messages_to(moto_endpoint, employer.email)) == before + 1 and again["employers_paused"] == 0
+    assert len(mails_to(moto_endpoint, employer.email)) == before + 1 and again["employers_paused"] == 0
 
     # proposed after the pause: the newcomer does not get the offer; people who had it keep it
     seed_match(offer_id, newcomer.id, employer.id, 90)
@@ -256,9 +256,9 @@ def test_silent_employers_are_paused_listed_for_staff_and_resumed(client, moto_e
     )
     from chalicelib.services.notify_matches import send_digests
 
-    told = len(messages_to(moto_endpoint, newcomer.email))
+    told = len(mails_to(moto_endpoint, newcomer.email))
     send_digests([(offer_id, newcomer.id)], "2031-01-02")  # nobody is told about a paused offer
-    assert len(messages_to(moto_endpoint, newcomer.email)) == told
+    assert len(mails_to(moto_endpoint, newcomer.email)) == told
     assert offer_id not in [
         m["offer"]["id"]
         for m in call(client, "GET", "/api/candidates/me/matches", cookie=newcomer.cookie).body

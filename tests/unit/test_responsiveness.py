@@ -86,3 +86,17 @@ def test_rate_sentences_are_plain_and_need_a_few_interests():
     assert "plus de la moitié" in rate_sentence(0.5, 4)
     assert "moins de la moitié" in rate_sentence(0.1, 10)
     assert "aucune" in rate_sentence(0.0, 5)
+
+
+def test_figures_without_a_rate_read_back_as_stored():
+    """An employer whose figures have no rate (nobody to answer) is stored without the attribute;
+    reading it back must not fail (it made GET /api/staff/employers answer 500 for everyone)."""
+    from chalicelib.repositories.responsiveness import _item, _record
+    from chalicelib.schemas.responsiveness_store import ResponsivenessRecord
+
+    record = ResponsivenessRecord(
+        employer_id="emp-1", interests=0, answered=0, rate=None, computed_at="2026-12-02T05:30:00+00:00"
+    )
+    item = _item(record)
+    assert "rate" not in item
+    assert _record(item) == record

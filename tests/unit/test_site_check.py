@@ -19,7 +19,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from scripts.site_check.fake_api import FakeApi
-from scripts.site_check.fake_data import EMPLOYER_TOKEN
+from scripts.site_check.fake_data import EMPLOYER_TOKEN, FOLLOWUP_TOKEN, INVITATION_TOKEN
 
 CANDIDATE, EMPLOYER, STAFF = "session=ok", "session=employer", "session=staff"
 # (method, path, session cookie, body, headers): every answer a page reads.
@@ -51,6 +51,18 @@ REQUESTS = [
     *[("GET", "/api/staff/exports/exp-suivi", STAFF, None, {})] * 3,  # pending, running, done
     ("GET", "/api/staff/matching-runs", STAFF, None, {}),
     *[("GET", "/api/staff/matching-runs/run-suivi", STAFF, None, {})] * 3,
+    ("GET", "/api/staff/stats?by=departement", STAFF, None, {}),
+    ("GET", "/api/staff/employers?unanswered_days=30", STAFF, None, {}),
+    ("POST", "/api/staff/employers/emp-9/resume", STAFF, {}, {}),
+    ("GET", f"/api/invitations/{INVITATION_TOKEN}", None, None, {}),
+    ("GET", f"/api/followup/{FOLLOWUP_TOKEN}", None, None, {}),
+    (
+        "POST",
+        f"/api/followup/{FOLLOWUP_TOKEN}",
+        None,
+        {"situation": "emploi_cdi", "found_via_passerelle": True},
+        {},
+    ),
 ]
 
 

@@ -3,10 +3,12 @@
 // Fields are those of the StatsView schema (OpenAPI); a share with nobody eligible shows as « — ».
 
 import { apiGet, apiPost, errorMessage, fieldErrors } from '../api.js';
-import { clearErrors, h, setStatus, showErrors } from '../forms.js';
+import { h, setStatus, showErrors } from '../forms.js';
 import { formatDate } from '../format.js';
 import { DATE_SHAPE } from './employeur-common.js';
-import { accessProblem, formatDateTime, formatNumber, formatPercent, loadBassins, showSpace } from './agent-common.js';
+import {
+  accessProblem, checkPeriod, formatDateTime, formatNumber, formatPercent, loadBassins, showSpace,
+} from './agent-common.js';
 
 /** A Placement {eligible, placed, rate (a percentage, null with nobody eligible)} as shown. */
 function share({ eligible, placed, rate }) {
@@ -143,17 +145,7 @@ async function load(query) {
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const query = currentQuery();
-  const errors = {};
-  if (query.from && !DATE_SHAPE.test(query.from)) errors.from = 'Indiquez une date de début valide.';
-  if (query.to && !DATE_SHAPE.test(query.to)) errors.to = 'Indiquez une date de fin valide.';
-  if (!Object.keys(errors).length && query.from && query.to && query.from > query.to) {
-    errors.to = 'La date de fin doit suivre la date de début.';
-  }
-  if (Object.keys(errors).length) {
-    showErrors(form, summary, { fields: errors });
-    return;
-  }
-  clearErrors(form, summary);
+  if (!checkPeriod(form, summary, query)) return;
   // The address keeps the choice, so that the view can be reloaded or shared between agents.
   const params = new URLSearchParams(Object.entries(query).filter(([, item]) => item));
   history.replaceState(null, '', window.location.pathname + (params.toString() ? `?${params}` : ''));

@@ -2,8 +2,9 @@
 // background jobs (exports, matching runs) followed by polling.
 
 import { apiGet, apiPost, listItems } from '../api.js';
+import { clearErrors, showErrors } from '../forms.js';
 import { formatDate } from '../format.js';
-import { showAccessProblem } from './employeur-common.js';
+import { DATE_SHAPE, showAccessProblem } from './employeur-common.js';
 
 export { idempotencyKeys } from './employeur-common.js';
 
@@ -130,4 +131,21 @@ export function progressValue(body) {
   }
   const value = number > 0 && number < 1 ? number * 100 : number;
   return Math.max(0, Math.min(100, Math.round(value)));
+}
+
+/** The period of the figures pages (agent/index.html, agent/suivi.html: macro `period_fields`):
+ * true when `from` and `to` are dates in order (errors cleared), false with the errors shown. */
+export function checkPeriod(form, summary, { from, to }) {
+  const errors = {};
+  if (from && !DATE_SHAPE.test(from)) errors.from = 'Indiquez une date de début valide.';
+  if (to && !DATE_SHAPE.test(to)) errors.to = 'Indiquez une date de fin valide.';
+  if (!Object.keys(errors).length && from && to && from > to) {
+    errors.to = 'La date de fin doit suivre la date de début.';
+  }
+  if (Object.keys(errors).length) {
+    showErrors(form, summary, { fields: errors });
+    return false;
+  }
+  clearErrors(form, summary);
+  return true;
 }

@@ -4,10 +4,9 @@
 // (POST /api/staff/daily-runs) and followed until the figures are recomputed.
 
 import { apiGet, apiPost, errorMessage, fieldErrors } from '../api.js';
-import { clearErrors, h, setStatus, showErrors } from '../forms.js';
-import { DATE_SHAPE } from './employeur-common.js';
+import { h, setStatus, showErrors } from '../forms.js';
 import {
-  accessProblem, follow, formatNumber, formatPercent, idempotencyKeys, progressValue, showSpace,
+  accessProblem, checkPeriod, follow, formatNumber, formatPercent, idempotencyKeys, progressValue, showSpace,
 } from './agent-common.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -96,6 +95,16 @@ function tableRow(row, due, header = 'th') {
     h('td', { class: 'num', text: formatNumber(f.in_job_recorded) }));
 }
 
+const MONTH = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const SHORT_MONTH = new Intl.DateTimeFormat('fr-FR', { month: 'short', year: '2-digit', timeZone: 'UTC' });
+
+/** « juillet 2026 » (or « juil. 26 » when short) for the API's « 2026-07 ». */
+function monthText(month, short = false) {
+  const date = new Date(`${month}-01T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return month;
+  return (short ? SHORT_MONTH : MONTH).format(date);
+}
+
 function renderTrend(points) {
   const width = 600;
   const height = 200;
@@ -110,15 +119,15 @@ function renderTrend(points) {
       x: index * step + step * 0.15, y: height - barHeight, width: step * 0.7, height: barHeight, fill: '#2f64ad',
     });
     const title = svg('title');
-    title.textContent = `${point.month} : ${shareText(share)}`;
+    title.textContent = `${monthText(point.month)} : ${shareText(share)}`;
     bar.append(title);
     const label = svg('text', { x: index * step + step / 2, y: height + 20, 'text-anchor': 'middle', 'font-size': '12' });
-    label.textContent = point.month.slice(2).replace('-', '/');
+    label.textContent = monthText(point.month, true);
     chart.append(bar, label);
   });
   document.getElementById('trend').replaceChildren(chart);
   document.getElementById('trend-rows').replaceChildren(...points.map((point) => h('tr', {},
-    h('th', { scope: 'row', text: point.month }),
+    h('th', { scope: 'row', text: monthText(point.month) }),
     h('td', { class: 'num', text: formatNumber(point.followup_1m_due) }),
     h('td', { class: 'num', text: formatNumber(point.followup_1m_answered) }),
     h('td', { class: 'num', text: shareText(point.in_job_rate_1m) }))));
@@ -172,18 +181,8 @@ async function load(query) {
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
-  clearErrors(form, summary);
   const query = currentQuery();
-  const errors = {};
-  if (query.from && !DATE_SHAPE.test(query.from)) errors.from = 'Indiquez une date de début valide.';
-  if (query.to && !DATE_SHAPE.test(query.to)) errors.to = 'Indiquez une date de fin valide.';
-  if (!Object.keys(errors).length && query.from && query.to && query.from > query.to) {
-    errors.to = 'La date de fin doit suivre la date de début.';
-  }
-  if (Object.keys(errors).length) {
-    showErrors(form, summary, { fields: errors });
-    return;
-  }
+  if (!checkPeriod(form, summary, query)) return;
   await load(query);
 });
 for (const radio of form.elements.due) {

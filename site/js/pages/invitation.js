@@ -19,6 +19,12 @@ function finish(title, ...lines) {
   showPanel(document.getElementById('done'), title, ...lines);
 }
 
+/** « Cuisinier, Commis de cuisine » from the labels the API gives (the code when it has none). */
+function metierNames(training) {
+  const labels = new Map((training.metiers || []).map((metier) => [metier.code_rome, metier.label]));
+  return training.code_rome.map((code) => labels.get(code) || code).join(', ');
+}
+
 function show(invitation) {
   document.getElementById('intro').textContent =
     `${invitation.structure.name} vous invite sur Passerelle, le service de la Région Grand Est qui présente les personnes formées aux employeurs de leur bassin d’emploi.`;
@@ -27,7 +33,7 @@ function show(invitation) {
     document.getElementById('training').replaceChildren(
       h('dt', { text: 'Formation' }), h('dd', { text: training.title }),
       h('dt', { text: 'Fin de formation' }), h('dd', { text: formatDate(training.end_date) }),
-      h('dt', { text: 'Métiers (ROME)' }), h('dd', { text: training.code_rome.join(', ') }),
+      h('dt', { text: training.code_rome.length > 1 ? 'Métiers' : 'Métier' }), h('dd', { text: metierNames(training) }),
       h('dt', { text: 'Adresse e-mail' }), h('dd', { text: invitation.email }),
     );
   }

@@ -3,7 +3,7 @@
 
 import { apiGet, apiRequest, errorMessage, fieldErrors } from '../api.js';
 import { clearErrors, h, setStatus, showErrors, whileBusy } from '../forms.js';
-import { formatDate } from '../format.js';
+import { formatDate, plural } from '../format.js';
 import { takeFlag } from './employeur-common.js';
 import { STATUS_LABELS, accessProblem, showSpace } from './organisme-common.js';
 
@@ -16,6 +16,12 @@ const form = document.getElementById('import-form');
 const summary = document.getElementById('import-error-summary');
 const status = document.getElementById('import-status');
 let checked = [];
+
+/** « Personnel de cuisine, … » from the labels the API gives (the code when it has none). */
+function metierNames(training) {
+  const labels = new Map((training.metiers || []).map((metier) => [metier.code_rome, metier.label]));
+  return training.code_rome.map((code) => labels.get(code) || code).join(', ');
+}
 
 function dd(term, detail) {
   return [h('dt', { text: term }), h('dd', { text: detail })];
@@ -34,7 +40,7 @@ async function loadTraining() {
   document.title = `${training.title} — Passerelle, Région Grand Est`;
   document.getElementById('training').replaceChildren(
     ...dd('Certification', training.certification_title || 'Aucune'),
-    ...dd('Métiers (ROME)', training.code_rome.join(', ')),
+    ...dd(training.code_rome.length > 1 ? 'Métiers' : 'Métier', metierNames(training)),
     ...dd('Lieu', `${training.commune_name} (bassin de ${training.bassin.label})`),
     ...dd('Dates', `du ${formatDate(training.start_date)} au ${formatDate(training.end_date)}`),
     ...dd('Places', training.places ? String(training.places) : 'Non précisé'),
@@ -66,7 +72,7 @@ function showReport(report) {
   const errors = report.invalid.length;
   const duplicates = report.duplicates.length;
   document.getElementById('report-summary').textContent =
-    `${report.rows} ligne(s) lue(s) : ${report.valid} stagiaire(s) valide(s), ${errors} erreur(s), ${duplicates} doublon(s).`;
+    `${plural(report.rows, 'ligne lue', 'lignes lues')} : ${plural(report.valid, 'stagiaire valide', 'stagiaires valides')}, ${plural(errors, 'erreur')}, ${plural(duplicates, 'doublon')}.`;
   document.getElementById('report-errors-block').hidden = errors === 0;
   document.getElementById('report-errors').replaceChildren(...report.invalid.map((error) =>
     h('li', { text: `Ligne ${error.line} — ${FIELD_LABELS[error.field] || error.field} : ${error.message}` })));
@@ -80,7 +86,9 @@ function showReport(report) {
     h('td', { text: trainee.last_name }),
     h('td', { text: trainee.email }),
   )));
-  document.getElementById('confirm').textContent = `Inviter les ${report.valid} stagiaire(s) valide(s)`;
+  document.getElementById('confirm').textContent = report.valid === 1
+    ? 'Inviter le stagiaire valide'
+    : `Inviter les ${report.valid} stagiaires valides`;
   document.getElementById('report').hidden = false;
   document.getElementById('report-title').focus();
 }
@@ -128,7 +136,7 @@ document.getElementById('confirm').addEventListener('click', async (event) => {
     setStatus(status, `Envoi des invitations : ${Math.min(start + CHUNK, checked.length)} sur ${checked.length}…`);
   }
   button.disabled = false;
-  const done = `${total.invited} invitation(s) envoyée(s), ${total.already_invited} personne(s) déjà invitée(s) pour cette formation, ${total.already_registered} personne(s) ayant déjà un compte (invitées à y relier la formation).`;
+  const done = `${plural(total.invited, 'invitation envoyée', 'invitations envoyées')}, ${plural(total.already_invited, 'personne déjà invitée', 'personnes déjà invitées')} pour cette formation, ${plural(total.already_registered, 'personne ayant', 'personnes ayant')} déjà un compte (invitées à y relier la formation).`;
   if (failed) {
     setStatus(status, `${done} L’envoi s’est arrêté : ${errorMessage(failed)} Vous pouvez renvoyer le même fichier : personne ne sera invité deux fois.`, 'error');
   } else {
