@@ -24,6 +24,9 @@ def line_item(record: AdvisedRecord) -> dict[str, Any]:
     if record.candidate_id:
         item["GSI1PK"] = keys.candidate_advised_gsi1(record.candidate_id)
         item["GSI1SK"] = keys.structure_pk(record.structure_id)
+        if record.shared and record.status == "registered":  # the staff figures by structure
+            item["GSI3PK"] = keys.SHARING_GSI3
+            item["GSI3SK"] = keys.sharing_sort(record.candidate_id, record.structure_id)
     return item
 
 

@@ -368,3 +368,10 @@ def advised(structure_id: str, email_hash: str) -> dict[str, str]:
 def candidate_advised_gsi1(candidate_id: str) -> str:
     """The caseload lines of a candidate (sharing page, erasure)."""
     return f"CAND#{candidate_id}#ADVISED"
+
+
+SHARING_GSI3 = "SHARING"  # sparse: the lines (cohort or caseload) whose person shares with the structure
+
+
+def sharing_sort(candidate_id: str, structure_id: str) -> str:
+    return f"{candidate_id}#{structure_id}"

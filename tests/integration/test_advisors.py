@@ -343,3 +343,26 @@ def test_the_advisor_journey_logs_no_personal_data(client, moto_endpoint, adviso
         assert secret.lower() not in logs.lower()
     assert re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", logs) == []
     assert "698765431" not in re.sub(r"\D", "", logs)
+
+
+def test_staff_figures_by_structure_count_those_who_share(client, moto_endpoint, advisor):
+    from chalicelib.domain.calendar import paris_today
+    from chalicelib.services.staff_stats import refresh_stats
+    from tests.factories import METZ_BASSIN
+    from tests.integration.helpers import staff_session
+
+    for share in (True, True, False):
+        _, body = register(client, advisor)
+        accept(client, moto_endpoint, body["email"], share_with_structure=share)
+    register(client, advisor)  # not answered yet: not a candidate, not counted
+    refresh_stats(METZ_BASSIN, paris_today())
+    answer = call(
+        client, "GET", f"/api/staff/stats?by=structure&bassin={METZ_BASSIN}", cookie=staff_session(client)
+    )
+    assert answer.status == 200, answer.body
+    rows = {row["code"]: row for row in answer.body["rows"]}
+    mine = rows[advisor.body["structure_id"]]
+    assert mine["label"] == advisor.body["name"]
+    assert mine["candidates"] == 2 and mine["candidates_matchable"] == 2
+    assert mine["followup"]["1m"]["in_job_rate"]["of"] == mine["followup"]["1m"]["due"]
+    assert mine["open_offers"] is None  # offer-side counts exist by bassin only
