@@ -6,48 +6,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field, StrictBool, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, StrictBool
 
 from chalicelib.domain.followup import Situation
 from chalicelib.schemas.bases import Body
-from chalicelib.schemas.candidates import (
-    AvailableFrom,
-    CandidateCompetences,
-    ContractTypes,
-    MobilityKm,
-    TargetCodes,
-    Training,
-    check_competences,
-)
-from chalicelib.schemas.fields import CodeInsee, Email, PersonName, Phone
+from chalicelib.schemas.candidates import CandidateFields
 
 PersonStatus = Literal["awaiting_consent", "registered", "declined"]
 
 
-class AdvisedCreate(Body):
+class AdvisedCreate(CandidateFields):
     """Body of POST /api/advisor/candidates: the candidate sign-up without the consents, which
     the person gives themselves from the invitation e-mail."""
-
-    email: Email
-    first_name: PersonName
-    last_name: PersonName
-    phone: Phone | None = None
-    code_insee: CodeInsee = Field(description="Commune de résidence (code INSEE)")
-    mobility_km: MobilityKm
-    training: Training
-    target_code_rome: TargetCodes = Field(default_factory=list)
-    competences: CandidateCompetences = Field(default_factory=list)
-    contract_types: ContractTypes
-    available_from: AvailableFrom
-
-    @field_validator("competences")
-    @classmethod
-    def _of_chosen_metiers(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        training = info.data.get("training")
-        targets = info.data.get("target_code_rome")
-        if training is not None and targets is not None:
-            check_competences(value, [*training.code_rome, *targets])
-        return value
 
 
 class AdvisedCreated(BaseModel):

@@ -3,8 +3,7 @@
 // (POST /api/advisor/candidates: the candidate sign-up without the consents). API.md v2, Advisors.
 
 import { apiGet, apiPatch, apiPost, errorMessage, fieldErrors } from '../api.js';
-import { certificationAutocomplete, communeAutocomplete, metierPicker } from '../autocomplete.js';
-import { competencePicker } from '../competences.js';
+import { candidateFields } from '../candidate-fields.js';
 import { clearErrors, h, setStatus, showErrors, showPanel, whileBusy } from '../forms.js';
 import { DATE_SHAPE, EMAIL_SHAPE, idempotencyKeys, takeFlag, todayInParis } from './employeur-common.js';
 import { accessProblem, showSpace } from './organisme-common.js';
@@ -19,7 +18,6 @@ const alertBox = document.getElementById('alert');
 const form = document.getElementById('person-form');
 const summary = document.getElementById('error-summary');
 const keys = idempotencyKeys();
-const value = (id) => document.getElementById(id).value.trim();
 const figure = (n) => (n === null || n === undefined ? '—' : String(n));
 
 function personRow(person) {
@@ -72,65 +70,8 @@ document.getElementById('digest').addEventListener('change', async (event) => {
 });
 
 // --- the registration form (the same fields as the candidate sign-up, consents excepted) --------
-communeAutocomplete({
-  container: document.getElementById('commune-autocomplete'),
-  id: 'commune-input',
-  labelId: 'commune-label',
-  hiddenInput: document.getElementById('code_insee'),
-  describedBy: ['commune-hint'],
-  required: true,
-  onSelect: (commune) => {
-    document.getElementById('commune-bassin').textContent = commune && commune.bassin ? `Bassin d’emploi : ${commune.bassin.label}.` : '';
-  },
-});
-const competences = competencePicker({
-  groups: document.getElementById('competence-groups'),
-  tools: document.getElementById('competences-tools'),
-  empty: document.getElementById('competences-empty'),
-  filter: document.getElementById('competence-filter'),
-  filterStatus: document.getElementById('competence-filter-status'),
-});
-const chosenMetiers = () => [...new Map([...trainingMetiers.items(), ...targetMetiers.items()].map((m) => [m.code_rome, m])).values()];
-const refreshCompetences = () => competences.setMetiers(chosenMetiers());
-const trainingMetiers = metierPicker(document.getElementById('training-metiers'), { onChange: refreshCompetences });
-const targetMetiers = metierPicker(document.getElementById('target-metiers'), { onChange: refreshCompetences });
-certificationAutocomplete({
-  container: document.getElementById('training-certification-autocomplete'),
-  id: 'training_certification_code-input',
-  labelId: 'training_certification_code-label',
-  hiddenInput: document.getElementById('training_certification_code'),
-  describedBy: ['training_certification_code-hint'],
-  onSelect: (certification) => {
-    if (!certification) return;
-    document.getElementById('training_title').value = certification.title;
-    trainingMetiers.add(certification.metiers || []);
-  },
-});
+const fields = candidateFields(form);
 document.getElementById('available_from').value = todayInParis();
-
-function payload() {
-  const body = {
-    email: value('email'),
-    first_name: value('first_name'),
-    last_name: value('last_name'),
-    code_insee: value('code_insee'),
-    mobility_km: value('mobility_km') === '' ? null : Number(value('mobility_km')),
-    training: {
-      title: value('training_title'),
-      code_rome: trainingMetiers.codes(),
-      end_date: value('training_end_date'),
-      certification_obtained: document.getElementById('training_certification').checked,
-    },
-    target_code_rome: targetMetiers.codes(),
-    competences: competences.checkedCodes(),
-    contract_types: [...form.querySelectorAll('input[name=contract_types]:checked')].map((box) => box.value),
-    available_from: value('available_from'),
-  };
-  if (value('phone')) body.phone = value('phone');
-  if (value('training_certification_code')) body.training.certification_code = value('training_certification_code');
-  if (value('training_organisation')) body.training.organisation = value('training_organisation');
-  return body;
-}
 
 function localErrors(body) {
   const errors = {};
@@ -150,7 +91,7 @@ function localErrors(body) {
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const body = payload();
+  const body = fields.body();
   const errors = localErrors(body);
   if (Object.keys(errors).length) {
     showErrors(form, summary, { fields: errors });
