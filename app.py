@@ -4,6 +4,7 @@ from chalice import Chalice
 
 from chalicelib import context
 from chalicelib.api import (
+    advisors,
     auth,
     candidates,
     employers,
@@ -50,6 +51,7 @@ for blueprint in (
     structures.bp,
     trainings.bp,
     invitations.bp,
+    advisors.bp,
     followup.bp,
 ):
     app.register_blueprint(blueprint, url_prefix="/api")

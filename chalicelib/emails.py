@@ -175,6 +175,50 @@ def invitation_existing_account(structure_name: str, training_title: str, token:
     )
 
 
+def advisor_invitation(first_name: str, structure_name: str, token: str) -> tuple[str, str, str]:
+    return plain(
+        f"{structure_name} vous inscrit sur Passerelle",
+        [
+            f"Bonjour {first_name},",
+            f"Votre conseillère ou conseiller de {structure_name} a préparé votre inscription à Passerelle, le "
+            "service de la Région Grand Est qui présente les personnes formées aux employeurs de leur bassin d'emploi.",
+            "Vérifiez ce qui a été renseigné, complétez-le si besoin et donnez votre accord : rien n'est montré aux "
+            "employeurs avant. Vous choisissez aussi si vous partagez votre suivi (offres proposées, réponses, "
+            "embauche) avec votre structure ; vous pourrez changer d'avis à tout moment. Le lien est valable 30 jours ; "
+            "vous pouvez aussi refuser en un clic depuis la même page.",
+        ],
+        ("Vérifier et valider mon inscription", invitation_link(token)),
+    )
+
+
+def advisor_invitation_existing_account(structure_name: str, token: str) -> tuple[str, str, str]:
+    return plain(
+        f"{structure_name} vous propose de suivre votre recherche sur Passerelle",
+        [
+            "Bonjour,",
+            f"Votre conseillère ou conseiller de {structure_name} souhaite vous accompagner sur Passerelle. Vous avez "
+            "déjà un compte : ouvrez le lien ci-dessous pour choisir si vous partagez votre suivi (offres proposées, "
+            "réponses, embauche) avec votre structure, ou pour refuser. Aucun second compte n'est créé. Le lien est "
+            "valable 30 jours.",
+        ],
+        ("Répondre à ma structure", invitation_link(token)),
+    )
+
+
+def advisor_digest_data(structure_name: str, changes: list[str], space: str) -> dict:
+    """The values of the `plain` template for an advisor's daily digest (sent through the outbox)."""
+    return {
+        "subject": "Passerelle : les nouvelles des personnes que vous accompagnez",
+        "paragraphs": [
+            "Bonjour,",
+            f"Voici ce qui a changé depuis hier pour les personnes inscrites par {structure_name} :",
+            *changes,
+            "Vous pouvez ne plus recevoir ce récapitulatif depuis l'espace de votre structure (Préférences).",
+        ],
+        "link": ["Voir les personnes accompagnées", space],
+    }
+
+
 def followup_question(
     first_name: str, training_title: str, due_words: str, url: str, last_day: str
 ) -> tuple[str, str, str]:

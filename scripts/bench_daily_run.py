@@ -1,4 +1,5 @@
-"""The daily run over the whole demo: seeds the demo (named accounts + six months of history) into
+"""The daily run over the whole demo: seeds the demo (named accounts, structures, the advisors'
+caseload + six months of history) into
 an in-process moto server, then times one daily run (every step) and counts its DynamoDB requests.
 
     .venv/bin/python scripts/bench_daily_run.py [--candidates 2500]
@@ -50,9 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     from chalicelib.schemas.stats import StatsQuery
     from chalicelib.services import daily_runs
     from chalicelib.services.staff_stats import get_stats
+    from scripts.demo_data import load_demo_data
     from scripts.demo_history import load_history
 
     started = time.monotonic()
+    # The named accounts, structures and the advisors' caseload first (as `make run` loads them;
+    # their history is loaded next, with the size asked), then the six months of history.
+    os.environ["PASSERELLE_DEMO_HISTORY"] = "0"
+    print(load_demo_data(), flush=True)
     print(load_history(candidates=args.candidates, offers=args.candidates // 8), flush=True)
     print(
         f"demo history loaded in {time.monotonic() - started:.1f} s (load average {os.getloadavg()[0]:.1f})"

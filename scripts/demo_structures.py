@@ -1,5 +1,6 @@
 """Demo structures for `make run` (docs/structures.md): two validated organismes de formation with
-trainings and cohorts in different bassins, one pending organisme, one validated mission locale.
+trainings and cohorts in different bassins, one pending organisme, one validated mission locale
+with three people its advisor registered (two accepted, one of whom shares; one not answered yet).
 
 Written through the repositories (no e-mails). One invitation of the demo cohort has a known link,
 printed by the local stack, so that a newcomer can open the invited trainee's page.
@@ -47,6 +48,70 @@ TRAINEES = [
     ("Rayan", "Colin"),
     ("Anaïs", "Marchal"),
 ]
+
+
+def _advised_people(candidate_ids: list[str], now: str) -> int:
+    """The mission locale's caseload: two people registered by the advisor who accepted (one shares
+    their progress, one does not) and one who has not answered the invitation yet."""
+    import time
+
+    from chalicelib.domain.identity import keyed_hash, new_token
+    from chalicelib.gateways import secrets
+    from chalicelib.repositories import advisors, candidates
+    from chalicelib.schemas.trainings_store import AdvisedRecord, InvitationRecord
+    from chalicelib.services.advisors import email_hash
+
+    count = 0
+    for k, candidate_id in enumerate(candidate_ids[20:22]):
+        person = candidates.get(candidate_id)
+        if person is None:
+            continue
+        line = AdvisedRecord(
+            structure_id="demo-ml-1",
+            email_hash=email_hash(person.email),
+            first_name=person.first_name,
+            last_name=person.last_name,
+            status="registered",
+            candidate_id=person.id,
+            shared=k == 0,
+            registered_by="demo-ml-1-m1",
+            registered_at=now,
+            answered_at=now,
+            changed_at=now,
+        )
+        advisors.save(line)
+        count += 1
+    waiting = "personne.accompagnee.demo@example.org"
+    line = AdvisedRecord(
+        structure_id="demo-ml-1",
+        email_hash=email_hash(waiting),
+        email=waiting,
+        first_name="Sami",
+        last_name="Benali",
+        profile={
+            "code_insee": "57463",
+            "mobility_km": 20,
+            "training": {
+                "title": "CAP Cuisine",
+                "code_rome": ["G1609"],
+                "end_date": date.today().isoformat(),
+            },
+            "target_code_rome": [],
+            "competences": [],
+            "contract_types": ["cdi", "cdd"],
+            "available_from": date.today().isoformat(),
+        },
+        registered_by="demo-ml-1-m1",
+        registered_at=now,
+        changed_at=now,
+    )
+    link = InvitationRecord(
+        token_hash=keyed_hash(secrets.signing_key(), new_token()),
+        structure_id="demo-ml-1",
+        email_hash=line.email_hash,
+        expires_at=int(time.time()) + 30 * 24 * 3600,
+    )
+    return count + advisors.register(line, link)
 
 
 def load_structures(candidate_ids: list[str]) -> str:
@@ -166,8 +231,10 @@ def load_structures(candidate_ids: list[str]) -> str:
                 ),
             )
             lines += 1
+    advised = _advised_people(candidate_ids, now)
     return (
-        f"4 structures (1 en attente), {len(TRAININGS)} formations, {lines} stagiaires — comptes : {DEMO_TRAINER} "
-        f"(organisme), {DEMO_ADVISOR} (mission locale) ; invitation de démonstration : "
+        f"4 structures (1 en attente), {len(TRAININGS)} formations, {lines} stagiaires, {advised} personnes "
+        f"accompagnées — comptes : {DEMO_TRAINER} (organisme), {DEMO_ADVISOR} (mission locale) ; invitation de "
+        "démonstration : "
         f"{site_url}/invitation.html#token={DEMO_INVITATION_TOKEN}"
     )

@@ -356,3 +356,28 @@ def offer_matched(offer_id: str) -> dict[str, str]:
 def offer_list(offer_id: str) -> dict[str, str]:
     """An offer's stored list as (candidate id, score), best first, in one item."""
     return {"PK": offer_pk(offer_id), "SK": "LIST"}
+
+
+# --- advisors' caseloads (docs/structures.md, "Advisors") ------------------------------------------
+PERSON_PREFIX = "PERSON#"
+
+
+def caseload_pk(structure_id: str) -> str:
+    return f"CASELOAD#{structure_id}"
+
+
+def advised(structure_id: str, email_hash: str) -> dict[str, str]:
+    """A person an advisor registered: one line per structure and address."""
+    return {"PK": caseload_pk(structure_id), "SK": f"{PERSON_PREFIX}{email_hash}"}
+
+
+def candidate_advised_gsi1(candidate_id: str) -> str:
+    """The caseload lines of a candidate (sharing page, erasure)."""
+    return f"CAND#{candidate_id}#ADVISED"
+
+
+SHARING_GSI3 = "SHARING"  # sparse: the lines (cohort or caseload) whose person shares with the structure
+
+
+def sharing_sort(candidate_id: str, structure_id: str) -> str:
+    return f"{candidate_id}#{structure_id}"

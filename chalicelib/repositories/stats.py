@@ -172,3 +172,16 @@ def candidate_dimensions(bassin: str) -> Iterator[tuple[str, bool, date, str, st
                 item["code_insee"],
                 training.get("certification_code"),
             )
+
+
+def sharing_structures() -> dict[str, set[str]]:
+    """Candidate id → the structures (organismes, structures d'accompagnement) that invited or
+    registered them and with which they share their progress: one Query of a sparse partition."""
+    found: dict[str, set[str]] = {}
+    for item in query_all(
+        IndexName="GSI3",
+        KeyConditionExpression=Key("GSI3PK").eq(keys.SHARING_GSI3),
+        ProjectionExpression="candidate_id, structure_id",
+    ):
+        found.setdefault(item["candidate_id"], set()).add(item["structure_id"])
+    return found

@@ -198,3 +198,22 @@ def list_all() -> list[StructureRecord]:
         )
         found += [_structure(i) for i in items if i.get("kind") == "structure"]
     return found
+
+
+def list_active() -> list[StructureRecord]:
+    """The active structures (the advisors' daily digest)."""
+    items = db.query_all(
+        IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq(keys.structures_by_status_gsi1("active"))
+    )
+    return [_structure(i) for i in items if i.get("kind") == "structure"]
+
+
+def save_member(member: MemberRecord) -> bool:
+    """Rewrites both items of a member (a preference), only while the member exists: a colleague
+    removing them at the same time is never undone. False if they were removed."""
+    return db.transact_write(
+        *(
+            {"Put": {"Item": item, "ConditionExpression": "attribute_exists(PK)"}}
+            for item in _member_items(member)
+        )
+    )

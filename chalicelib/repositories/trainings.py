@@ -69,6 +69,9 @@ def trainee_item(record: TraineeRecord) -> dict[str, Any]:
     if record.candidate_id:
         item["GSI1PK"] = keys.candidate_trainees_gsi1(record.candidate_id)
         item["GSI1SK"] = keys.training_pk(record.training_id)
+        if record.shared and record.status == "registered":  # the staff figures by structure
+            item["GSI3PK"] = keys.SHARING_GSI3
+            item["GSI3SK"] = keys.sharing_sort(record.candidate_id, record.structure_id)
     return item
 
 

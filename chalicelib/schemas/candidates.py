@@ -92,8 +92,9 @@ class Training(Body):
     )
 
 
-class CandidateCreate(Body):
-    """Body of POST /api/candidates."""
+class CandidateFields(Body):
+    """The candidate sign-up's profile fields: POST /api/candidates adds the consents; an advisor
+    registers a person with these alone (POST /api/advisor/candidates, the person consents later)."""
 
     email: Email
     first_name: PersonName
@@ -106,8 +107,6 @@ class CandidateCreate(Body):
     competences: CandidateCompetences = Field(default_factory=list)
     contract_types: ContractTypes
     available_from: AvailableFrom
-    consent_contact: StrictBool = Field(description="Accepte d'être contacté(e) par les employeurs")
-    consent_terms: StrictBool = Field(description="Accepte les conditions d'utilisation (obligatoire)")
 
     @field_validator("competences")
     @classmethod
@@ -117,6 +116,13 @@ class CandidateCreate(Body):
         if training is not None and targets is not None:  # otherwise their own error is reported
             check_competences(value, [*training.code_rome, *targets])
         return value
+
+
+class CandidateCreate(CandidateFields):
+    """Body of POST /api/candidates."""
+
+    consent_contact: StrictBool = Field(description="Accepte d'être contacté(e) par les employeurs")
+    consent_terms: StrictBool = Field(description="Accepte les conditions d'utilisation (obligatoire)")
 
     @field_validator("consent_terms")
     @classmethod

@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field, StrictBool, field_validator
 
+from chalicelib.schemas.advisors import InvitationPrefill
 from chalicelib.schemas.bases import Body
 from chalicelib.schemas.candidates import (
     AvailableFrom,
@@ -73,6 +74,9 @@ class InvitationView(BaseModel):
     training: InvitedTraining | None = None
     account_exists: bool = Field(
         default=False, description="L'adresse a déjà un compte : relier la formation au compte (POST …/link)"
+    )
+    prefill: InvitationPrefill | None = Field(
+        default=None, description="Inscription préparée par un conseiller : ce qu'il a renseigné"
     )
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Literal
+
+from pydantic import BaseModel, Field
 
 
 class SharingView(BaseModel):
-    """A training an organisme invited me to, and whether I share my progress with it."""
+    """A training an organisme invited me to (or a structure d'accompagnement that registered
+    me: `kind`, and `training_id` is then the structure's id), and whether I share my progress."""
 
     training_id: str
     training_title: str
     structure_name: str
     shared: bool
+    kind: Literal["training", "accompagnement"] = Field(
+        default="training", description="Une formation d'un organisme, ou l'accompagnement d'une structure"
+    )
 
 
 class SharingPage(BaseModel):

@@ -16,7 +16,7 @@ class StatsQuery(Period):
 
     by: Literal["bassin", "departement", "certification", "structure"] = Field(
         default="bassin",
-        description="Ventilation des lignes : bassin, département, certification (ou structure)",
+        description="Ventilation des lignes : bassin, département, certification ou structure (organisme ou structure d'accompagnement avec laquelle la personne partage son suivi)",
     )
 
 

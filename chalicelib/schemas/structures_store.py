@@ -43,3 +43,4 @@ class MemberRecord(BaseModel):
     role: Literal["trainer", "advisor"]
     added_by: str | None = None  # the member who added them; None for the requester
     created_at: str
+    digest_opt_out: bool = False  # advisors: no daily digest of the caseload's changes

@@ -180,9 +180,10 @@ def unanswered_interests(today: date) -> dict[str, int]:
 
 def run_daily(today: date) -> dict[str, int]:
     counts: dict[str, int] = {}
+    from chalicelib.services.advisors import send_digests as advisor_digests
     from chalicelib.services.employer_responsiveness import refresh_all
 
-    for job in (inactive_candidates, expiring_offers, unanswered_interests, refresh_all):
+    for job in (inactive_candidates, expiring_offers, unanswered_interests, refresh_all, advisor_digests):
         counts.update(job(today))
     logger.info("daily housekeeping done", extra=counts)
     return counts

@@ -13,8 +13,9 @@ from chalicelib.domain.referentials import get_referentials
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.gateways import secrets
 from chalicelib.observability import logger, metrics
-from chalicelib.repositories import accounts, candidates, structures, trainings
+from chalicelib.repositories import accounts, advisors, candidates, structures, trainings
 from chalicelib.repositories.errors import EmailTaken
+from chalicelib.schemas.advisors import InvitationPrefill
 from chalicelib.schemas.candidates import check_competences
 from chalicelib.schemas.candidates_store import CandidateRecord, TrainingRecord
 from chalicelib.schemas.invitations import (
@@ -26,24 +27,37 @@ from chalicelib.schemas.invitations import (
     SharingView,
 )
 from chalicelib.schemas.trainings import TraineePage, TraineeView
-from chalicelib.schemas.trainings_store import InvitationRecord, TraineeRecord, TrainingSessionRecord
+from chalicelib.schemas.trainings_store import (
+    AdvisedRecord,
+    InvitationRecord,
+    TraineeRecord,
+    TrainingSessionRecord,
+)
 from chalicelib.services import labels, matching_triggers, sessions
 from chalicelib.services import trainings as training_service
 
 UNKNOWN = "Cette invitation n'est plus valable (déjà utilisée, refusée ou expirée)."
 ACCOUNT = "Un compte existe déjà avec cette adresse : connectez-vous pour relier la formation à votre compte."
 NOT_YOURS = "Cette invitation a été envoyée à une autre adresse que celle de votre compte."
+ACCOMPANIMENT = "Accompagnement vers l'emploi"
 
 
 def _hash(token: str) -> str:
     return keyed_hash(secrets.signing_key(), token)
 
 
-def _open(token: str) -> tuple[InvitationRecord, TraineeRecord, TrainingSessionRecord]:
+def _link(token: str) -> InvitationRecord:
     if not isinstance(token, str) or not 32 <= len(token) <= 128:
         raise NotFound(UNKNOWN)
     link = trainings.get_invitation(_hash(token))
     if link is None or link.expires_at <= time.time():
+        raise NotFound(UNKNOWN)
+    return link
+
+
+def _open(token: str) -> tuple[InvitationRecord, TraineeRecord, TrainingSessionRecord]:
+    link = _link(token)
+    if link.training_id is None:
         raise NotFound(UNKNOWN)
     line = trainings.get_trainee(link.training_id, link.email_hash)
     training = trainings.get(link.training_id)
@@ -52,7 +66,44 @@ def _open(token: str) -> tuple[InvitationRecord, TraineeRecord, TrainingSessionR
     return link, line, training
 
 
+def _open_advised(link: InvitationRecord) -> AdvisedRecord:
+    """The caseload line of an advisor's invitation, while the person has not answered."""
+    line = advisors.get(link.structure_id or "", link.email_hash)
+    if line is None or line.status != "awaiting_consent" or not line.email or line.profile is None:
+        raise NotFound(UNKNOWN)
+    return line
+
+
+def _advised_view(line: AdvisedRecord) -> InvitationView:
+    structure = structures.get(line.structure_id)
+    profile = line.profile or {}
+    training = profile["training"]
+    commune = get_referentials().communes.get(profile["code_insee"])
+    return InvitationView(
+        first_name=line.first_name,
+        last_name=line.last_name,
+        email=line.email or "",
+        structure=InvitingStructure(
+            name=structure.name if structure else "", kind=structure.kind if structure else "accompagnement"
+        ),
+        training=InvitedTraining(
+            title=training["title"], code_rome=training["code_rome"], end_date=training["end_date"]
+        ),
+        account_exists=line.account_exists or accounts.owner_of_email(line.email or "") is not None,
+        prefill=InvitationPrefill(
+            **{k: profile.get(k) for k in ("phone", "code_insee", "mobility_km", "available_from")},
+            commune_name=commune.name if commune else "",
+            target_code_rome=profile.get("target_code_rome", []),
+            competences=profile.get("competences", []),
+            contract_types=profile.get("contract_types", []),
+        ),
+    )
+
+
 def read(token: str) -> InvitationView:
+    link = _link(token)
+    if link.structure_id is not None:
+        return _advised_view(_open_advised(link))
     _, line, training = _open(token)
     structure = structures.get(line.structure_id)
     return InvitationView(
@@ -89,8 +140,70 @@ def _consume(token: str) -> None:
         raise NotFound(UNKNOWN)  # used by a concurrent request
 
 
+def _accept_advised(token: str, link: InvitationRecord, body: InvitationAccept) -> tuple[dict, str]:
+    """The person an advisor registered accepts: their candidate account is made of what the
+    advisor entered, corrected by what they send (métiers and competences kept when not sent)."""
+    line = _open_advised(link)
+    profile = line.profile or {}
+    sent = body.model_fields_set
+    targets = body.target_code_rome if "target_code_rome" in sent else profile.get("target_code_rome", [])
+    competences = body.competences if "competences" in sent else profile.get("competences", [])
+    training = TrainingRecord.model_validate(profile["training"])
+    try:
+        check_competences(competences, [*training.code_rome, *targets])
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), {"competences": str(exc)}) from exc
+    now = utc_timestamp()
+    commune = get_referentials().commune(body.code_insee)
+    fields = body.model_dump(
+        exclude={"consent_terms", "share_with_structure", "code_insee", "target_code_rome", "competences"}
+    )
+    record = CandidateRecord(
+        **fields,
+        id=new_id(),
+        email=line.email or "",
+        code_insee=commune.code_insee,
+        bassin=commune.bassin_code,
+        training=training,
+        target_code_rome=targets,
+        competences=competences,
+        consent_terms_at=now,
+        created_at=now,
+        updated_at=now,
+        last_active_at=now,
+    )
+    try:
+        candidates.create(record)
+    except EmailTaken as exc:
+        raise Conflict(ACCOUNT, {"email": ACCOUNT}) from exc
+    trainings.consume_invitation(_hash(token), int(time.time()))
+    advisors.save(
+        line.model_copy(
+            update={
+                "status": "registered",
+                "candidate_id": record.id,
+                "shared": body.share_with_structure,
+                "answered_at": now,
+                "changed_at": now,
+                "email": None,
+                "profile": None,
+            }
+        )
+    )
+    matching_triggers.candidate_changed(record.id, record.bassin)
+    metrics.add_metric(name="InvitationAccepted", unit="Count", value=1)
+    logger.info(
+        "advisor invitation accepted", extra={"candidate_id": record.id, "structure_id": line.structure_id}
+    )
+    _, cookie = sessions.open_session(sessions.issue_token(record.id, Role.CANDIDATE))
+    return {"id": record.id}, cookie
+
+
 def accept(token: str, body: InvitationAccept) -> tuple[dict, str]:
     """Creates the candidate with the invitation's training; returns `{id}` and the session cookie."""
+    link = _link(token)
+    if link.structure_id is not None:
+        return _accept_advised(token, link, body)
     _, line, training = _open(token)
     try:
         check_competences(body.competences, [*training.code_rome, *body.target_code_rome])
@@ -135,7 +248,12 @@ def accept(token: str, body: InvitationAccept) -> tuple[dict, str]:
 
 
 def link(token: str, principal: Principal, share: bool) -> None:
-    """A candidate who already had an account links the invitation's training to it."""
+    """A candidate who already had an account links the invitation's training to it (or, for an
+    advisor's invitation, their account to the structure's caseload)."""
+    link = _link(token)
+    if link.structure_id is not None:
+        _link_advised(token, link, principal, share)
+        return
     _, line, training = _open(token)
     if principal.role != Role.CANDIDATE:
         raise Forbidden(NOT_YOURS)
@@ -162,8 +280,52 @@ def link(token: str, principal: Principal, share: bool) -> None:
     logger.info("invitation linked", extra={"candidate_id": current.id, "training_id": training.id})
 
 
+def _link_advised(token: str, link: InvitationRecord, principal: Principal, share: bool) -> None:
+    line = _open_advised(link)
+    current = candidates.get(principal.id) if principal.role == Role.CANDIDATE else None
+    if current is None or current.email != line.email:
+        raise Forbidden(NOT_YOURS)
+    _consume(token)
+    now = utc_timestamp()
+    advisors.save(
+        line.model_copy(
+            update={
+                "status": "registered",
+                "candidate_id": current.id,
+                "shared": share,
+                "answered_at": now,
+                "changed_at": now,
+                "email": None,
+                "profile": None,
+            }
+        )
+    )
+    logger.info(
+        "advisor invitation linked", extra={"candidate_id": current.id, "structure_id": line.structure_id}
+    )
+
+
 def decline(token: str) -> None:
     """Never invited again for that training: the line stays, as `declined`, without the address."""
+    link = _link(token)
+    if link.structure_id is not None:
+        line = _open_advised(link)
+        _consume(token)
+        now = utc_timestamp()
+        advisors.save(
+            line.model_copy(
+                update={
+                    "status": "declined",
+                    "answered_at": now,
+                    "changed_at": now,
+                    "email": None,
+                    "profile": None,
+                }
+            )
+        )
+        metrics.add_metric(name="InvitationDeclined", unit="Count", value=1)
+        logger.info("advisor invitation declined", extra={"structure_id": line.structure_id})
+        return
     _, line, training = _open(token)
     _consume(token)
     trainings.save_trainee(
@@ -201,6 +363,9 @@ def forget_candidate(candidate_id: str) -> None:
     """On erasure: the cohort lines keep `registered` but lose any link to the account."""
     for line in trainings.lines_of_candidate(candidate_id):
         trainings.save_trainee(line.model_copy(update={"candidate_id": None, "shared": False}))
+    from chalicelib.services.advisors import forget_candidate as forget_advised
+
+    forget_advised(candidate_id)
 
 
 def sharing_of(candidate_id: str) -> SharingPage:
@@ -217,15 +382,34 @@ def sharing_of(candidate_id: str) -> SharingPage:
                 shared=line.shared,
             )
         )
+    for advised in advisors.lines_of_candidate(candidate_id):
+        structure = structures.get(advised.structure_id)
+        items.append(
+            SharingView(
+                training_id=advised.structure_id,
+                training_title=ACCOMPANIMENT,
+                structure_name=structure.name if structure else "",
+                shared=advised.shared,
+                kind="accompagnement",
+            )
+        )
     return SharingPage(items=items)
 
 
 def set_sharing(candidate_id: str, training_id: str, shared: bool) -> SharingView:
     """The candidate gives or withdraws their consent; the organisme's view follows at once."""
     line = next((t for t in trainings.lines_of_candidate(candidate_id) if t.training_id == training_id), None)
-    if line is None:
+    advised = (
+        next((a for a in advisors.lines_of_candidate(candidate_id) if a.structure_id == training_id), None)
+        if line is None
+        else None
+    )
+    if line is None and advised is None:
         raise NotFound("Aucune formation de ce type n'est reliée à votre compte.")
-    trainings.save_trainee(line.model_copy(update={"shared": shared}))
+    if line is not None:
+        trainings.save_trainee(line.model_copy(update={"shared": shared}))
+    elif advised is not None:  # the advisor's caseload follows at once (no cache in between)
+        advisors.save(advised.model_copy(update={"shared": shared, "changed_at": utc_timestamp()}))
     logger.info(
         "sharing changed", extra={"candidate_id": candidate_id, "training_id": training_id, "shared": shared}
     )

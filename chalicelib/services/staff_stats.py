@@ -29,7 +29,6 @@ from chalicelib.domain.followup import (
     reached_dues,
 )
 from chalicelib.domain.referentials import get_referentials
-from chalicelib.errors import ValidationFailed
 from chalicelib.observability import logger
 from chalicelib.repositories import followup as followup_repo
 from chalicelib.repositories import stats
@@ -60,7 +59,7 @@ MONTHLY = (
     "placed_6m",
     *(f"{name}_{due}" for due in DUE_DAYS for name in FOLLOWUP_COUNTERS),
 )
-DIMENSIONS = ("departement", "certification")
+DIMENSIONS = ("departement", "certification", "structure")
 NO_CERTIFICATION = "aucune"
 PLACEMENT_DELAYS = ((1, "ended_1m", "placed_1m"), (6, "ended_6m", "placed_6m"))
 
@@ -114,21 +113,26 @@ def refresh_stats(bassin: str, today: date, matches: int | None = None) -> dict[
     surveys: dict[tuple[str, str], FollowupRecord] = {}
     dims: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in DIMENSIONS}
 
-    def dim_bump(values: dict[str, str], day: date, name: str) -> None:
-        for dimension, value in values.items():
-            row = dims[dimension].setdefault(
-                value, {"candidates": 0, "candidates_matchable": 0, "months": {}}
-            )
-            row["months"].setdefault(month_of(day), Counter())[name] += 1
+    # A dimension's values for a person: one département, one certification, the structures they
+    # share with (none, one or several: a person counts in the row of each).
+    def dim_bump(values: dict[str, list[str]], day: date, name: str) -> None:
+        for dimension, found in values.items():
+            for value in found:
+                row = dims[dimension].setdefault(
+                    value, {"candidates": 0, "candidates_matchable": 0, "months": {}}
+                )
+                row["months"].setdefault(month_of(day), Counter())[name] += 1
 
-    def count(values: dict[str, str], day: date, name: str) -> None:
+    def count(values: dict[str, list[str]], day: date, name: str) -> None:
         bump(day, name)
         dim_bump(values, day, name)
 
+    sharing = stats.sharing_structures()
     for survey in followup_repo.in_bassin(bassin):
         values = {
-            "departement": survey.departement,
-            "certification": survey.certification or NO_CERTIFICATION,
+            "departement": [survey.departement],
+            "certification": [survey.certification or NO_CERTIFICATION],
+            "structure": sorted(sharing.get(survey.candidate_id, ())) if survey.candidate_id else [],
         }
         if survey.candidate_id:
             surveys[(survey.candidate_id, survey.due)] = survey
@@ -147,13 +151,18 @@ def refresh_stats(bassin: str, today: date, matches: int | None = None) -> dict[
     for candidate_id, is_matchable, end, commune, certification in stats.candidate_dimensions(bassin):
         candidates += 1
         matchable += is_matchable
-        values = {"departement": departement_of(commune), "certification": certification or NO_CERTIFICATION}
-        for dimension, value in values.items():
-            row = dims[dimension].setdefault(
-                value, {"candidates": 0, "candidates_matchable": 0, "months": {}}
-            )
-            row["candidates"] += 1
-            row["candidates_matchable"] += is_matchable
+        values = {
+            "departement": [departement_of(commune)],
+            "certification": [certification or NO_CERTIFICATION],
+            "structure": sorted(sharing.get(candidate_id, ())),
+        }
+        for dimension, found in values.items():
+            for value in found:
+                row = dims[dimension].setdefault(
+                    value, {"candidates": 0, "candidates_matchable": 0, "months": {}}
+                )
+                row["candidates"] += 1
+                row["candidates_matchable"] += is_matchable
         hired = first_hire.get(candidate_token(candidate_id))
         for delay, ended, placed in PLACEMENT_DELAYS:
             limit = add_months(end, delay)
@@ -260,6 +269,7 @@ def _figures(
 
 
 def _dimension_rows(dimension: str, stored: dict[str, dict[str, Any]], first: str | None, last: str | None):
+    names = _structure_names() if dimension == "structure" else {}
     parts: dict[str, list[dict[str, Any]]] = {}
     for item in stored.values():
         for value, row in item.get("dims", {}).get(dimension, {}).items():
@@ -271,7 +281,9 @@ def _dimension_rows(dimension: str, stored: dict[str, dict[str, Any]], first: st
         rows.append(
             DimensionRow(
                 code=value,
-                label=_label(dimension, value),
+                label=names.get(value, "Structure supprimée")
+                if dimension == "structure"
+                else _label(dimension, value),
                 candidates=sum(int(i.get("candidates", 0)) for i in items),
                 candidates_matchable=sum(int(i.get("candidates_matchable", 0)) for i in items),
                 placed_1_month=_placement(monthly["ended_1m"], monthly["placed_1m"]),
@@ -280,6 +292,12 @@ def _dimension_rows(dimension: str, stored: dict[str, dict[str, Any]], first: st
             )
         )
     return rows
+
+
+def _structure_names() -> dict[str, str]:
+    from chalicelib.repositories import structures
+
+    return {s.id: s.name for s in structures.list_all()}
 
 
 def _label(dimension: str, value: str) -> str:
@@ -318,12 +336,6 @@ def _trend(items: list[dict[str, Any]], first: str | None, last: str | None) -> 
 def get_stats(query: StatsQuery) -> StatsView:
     """Figures of one or every bassin and of the region, over whole months of the period, with the
     rows of the dimension asked (`by`)."""
-    if query.by == "structure":
-        raise ValidationFailed(
-            "La ventilation par structure n'est pas encore disponible : elle arrivera avec les comptes des "
-            "organismes de formation et des structures d'accompagnement.",
-            {"by": "Ventilation pas encore disponible : choisissez bassin, departement ou certification."},
-        )
     refs = get_referentials()
     stored = stats.all_figures()
     first = month_of(query.from_) if query.from_ else None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.demo_structures import DEMO_ADVISOR
 from tests.e2e.conftest import CHROMIUM
 from tests.e2e.people import api_session, employer_with_offer, sign_up_candidate, wait_matched
 
@@ -104,6 +105,15 @@ def test_every_page_and_state_has_no_pa11y_error(stack, tmp_path):
                 "actions": space,
             }
         )
+    advisor = api_session(stack, DEMO_ADVISOR)  # the demo mission locale's caseload and its form
+    pages.append(
+        {
+            "name": "/organisme/accompagnement.html (conseiller)",
+            "url": f"{stack.site_url}/organisme/accompagnement.html",
+            "cookies": cookies(advisor),
+            "actions": [*space, "wait for element #caseload tbody tr to be added"],
+        }
+    )
     config = tmp_path / "pa11y.json"
     config.write_text(json.dumps({"chromium": CHROMIUM, "pages": pages}), encoding="utf-8")
     done = subprocess.run(

@@ -420,6 +420,7 @@ def test_a_trainee_withdraws_and_gives_back_their_consent_to_share(client, moto_
             "training_title": training_payload()["title"],
             "structure_name": trainer.body["name"],
             "shared": True,
+            "kind": "training",
         }
     ]
 

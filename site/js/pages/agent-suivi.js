@@ -18,7 +18,7 @@ const CLASSES = [
   { min: 80, max: 100.01, fill: '#123a75', text: '80 % ou plus' },
 ];
 const NO_DATA = { fill: '#f2f2f2', text: 'personne encore à l’échéance' };
-const NAMES = { bassin: 'Bassin d’emploi', departement: 'Département', certification: 'Certification' };
+const NAMES = { bassin: 'Bassin d’emploi', departement: 'Département', certification: 'Certification', structure: 'Structure' };
 const DUE_WORDS = { '1m': 'un mois', '6m': 'six mois' };
 
 const form = document.getElementById('insertion-form');

@@ -1,8 +1,7 @@
 // candidat/inscription.html: candidate sign-up, POST /api/candidates (API.md, Candidates).
 
 import { apiPost, errorMessage, fieldErrors } from '../api.js';
-import { certificationAutocomplete, communeAutocomplete, metierPicker } from '../autocomplete.js';
-import { competencePicker } from '../competences.js';
+import { candidateFields } from '../candidate-fields.js';
 import { clearErrors, h, showErrors, showPanel, whileBusy } from '../forms.js';
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -10,86 +9,12 @@ const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
 const form = document.getElementById('candidate-form');
 const summary = document.getElementById('error-summary');
-const bassinText = document.getElementById('commune-bassin');
 const value = (id) => document.getElementById(id).value.trim();
 const checked = (id) => document.getElementById(id).checked;
-
-communeAutocomplete({
-  container: document.getElementById('commune-autocomplete'),
-  id: 'commune-input',
-  labelId: 'commune-label',
-  hiddenInput: document.getElementById('code_insee'),
-  describedBy: ['commune-hint'],
-  required: true,
-  onSelect: (commune) => {
-    bassinText.textContent = commune && commune.bassin ? `Bassin d’emploi : ${commune.bassin.label}.` : '';
-  },
-});
-
-const competences = competencePicker({
-  groups: document.getElementById('competence-groups'),
-  tools: document.getElementById('competences-tools'),
-  empty: document.getElementById('competences-empty'),
-  filter: document.getElementById('competence-filter'),
-  filterStatus: document.getElementById('competence-filter-status'),
-});
-
-function chosenMetiers() {
-  const unique = new Map();
-  for (const metier of [...trainingMetiers.items(), ...targetMetiers.items()]) {
-    unique.set(metier.code_rome, metier);
-  }
-  return [...unique.values()];
-}
-
-const refreshCompetences = () => competences.setMetiers(chosenMetiers());
-const trainingMetiers = metierPicker(document.getElementById('training-metiers'), { onChange: refreshCompetences });
-const targetMetiers = metierPicker(document.getElementById('target-metiers'), { onChange: refreshCompetences });
-certificationAutocomplete({
-  container: document.getElementById('training-certification-autocomplete'),
-  id: 'training_certification_code-input',
-  labelId: 'training_certification_code-label',
-  hiddenInput: document.getElementById('training_certification_code'),
-  describedBy: ['training_certification_code-hint'],
-  onSelect: (certification) => {
-    if (!certification) {
-      return;
-    }
-    document.getElementById('training_title').value = certification.title;
-    trainingMetiers.add(certification.metiers || []);
-  },
-});
+const fields = candidateFields(form);
 
 function payload() {
-  const body = {
-    email: value('email'),
-    first_name: value('first_name'),
-    last_name: value('last_name'),
-    code_insee: value('code_insee'),
-    mobility_km: value('mobility_km') === '' ? null : Number(value('mobility_km')),
-    training: {
-      title: value('training_title'),
-      code_rome: trainingMetiers.codes(),
-      end_date: value('training_end_date'),
-      certification_obtained: checked('training_certification'),
-    },
-    target_code_rome: targetMetiers.codes(),
-    competences: competences.checkedCodes(),
-    contract_types: [...form.querySelectorAll('input[name=contract_types]:checked')].map((box) => box.value),
-    available_from: value('available_from'),
-    consent_contact: checked('consent_contact'),
-    consent_terms: checked('consent_terms'),
-  };
-  if (value('phone')) {
-    body.phone = value('phone');
-  }
-  if (value('training_certification_code')) {
-    body.training.certification_code = value('training_certification_code');
-  }
-  if (value('training_organisation')) {
-    body.training.organisation = value('training_organisation');
-  }
-  return body;
+  return { ...fields.body(), consent_contact: checked('consent_contact'), consent_terms: checked('consent_terms') };
 }
 
 // What the browser can tell at once; the API checks everything again and has the last word.

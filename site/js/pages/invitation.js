@@ -25,6 +25,35 @@ function metierNames(training) {
   return training.code_rome.map((code) => labels.get(code) || code).join(', ');
 }
 
+// An advisor's invitation: the structure filled the profile in; the person checks it and consents.
+function prefill(invitation) {
+  const data = invitation.prefill;
+  document.getElementById('intro').textContent =
+    `Votre conseillère ou conseiller de ${invitation.structure.name} a préparé votre inscription à Passerelle, le service de la Région Grand Est qui présente les personnes formées aux employeurs de leur bassin d’emploi. Vérifiez, corrigez si besoin, puis donnez votre accord.`;
+  document.getElementById('titre-formation').textContent = 'Votre formation, renseignée par votre conseiller(ère)';
+  document.getElementById('share-label').replaceChildren(
+    `Je partage mon suivi (offres proposées, mes réponses, embauche, situation après la formation) avec ${invitation.structure.name}, qui m’accompagne. `,
+    h('span', { class: 'optional', text: '(facultatif)' }));
+  if (data.phone) document.getElementById('phone').value = data.phone;
+  document.getElementById('mobility_km').value = String(data.mobility_km);
+  for (const box of form.querySelectorAll('input[name=contract_types]')) box.checked = data.contract_types.includes(box.value);
+  document.getElementById('available_from').value = data.available_from;
+  return { code_insee: data.code_insee, name: data.commune_name, postal_codes: [] };
+}
+
+function mountCommune(initial) {
+  communeAutocomplete({
+    container: document.getElementById('commune-autocomplete'),
+    id: 'commune-input',
+    labelId: 'commune-label',
+    hiddenInput: document.getElementById('code_insee'),
+    describedBy: ['commune-hint'],
+    required: true,
+    initial,
+  });
+  if (initial) document.getElementById('code_insee').value = initial.code_insee;
+}
+
 function show(invitation) {
   document.getElementById('intro').textContent =
     `${invitation.structure.name} vous invite sur Passerelle, le service de la Région Grand Est qui présente les personnes formées aux employeurs de leur bassin d’emploi.`;
@@ -40,19 +69,11 @@ function show(invitation) {
   document.getElementById('first_name').value = invitation.first_name;
   document.getElementById('last_name').value = invitation.last_name;
   document.getElementById('available_from').value = todayInParis();
+  mountCommune(invitation.prefill ? prefill(invitation) : null);
   document.getElementById('link-section').hidden = !invitation.account_exists;
   document.getElementById('signup-section').querySelector('form').hidden = invitation.account_exists;
   document.getElementById('invitation').hidden = false;
 }
-
-communeAutocomplete({
-  container: document.getElementById('commune-autocomplete'),
-  id: 'commune-input',
-  labelId: 'commune-label',
-  hiddenInput: document.getElementById('code_insee'),
-  describedBy: ['commune-hint'],
-  required: true,
-});
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -126,6 +147,7 @@ if (result.status === 200) {
   show(result.body);
 } else if (result.status === 404) {
   document.getElementById('unknown').hidden = false;
+  mountCommune(null);
 } else {
   alertBox.textContent = errorMessage(result);
 }

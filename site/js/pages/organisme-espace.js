@@ -175,6 +175,8 @@ if (await loadStructure()) {
   if (me.kind === 'organisme_formation') {
     document.getElementById('trainings-section').hidden = false;
     await loadTrainings();
+  } else if (me.kind === 'accompagnement') {
+    document.getElementById('advisor-section').hidden = false;
   }
   showSpace();
 }
