@@ -9,6 +9,7 @@ import { DATE_SHAPE } from './employeur-common.js';
 import {
   accessProblem, follow, formatNumber, formatPercent, idempotencyKeys, progressValue, showSpace,
 } from './agent-common.js';
+import { regionName } from '../region.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const CLASSES = [
@@ -128,7 +129,7 @@ function render(body, query) {
   const due = query.due;
   const region = body.region.followup[due];
   document.getElementById('headline').textContent =
-    `Grand Est : ${shareText(region.in_job_rate)} des personnes arrivées à ${DUE_WORDS[due]} sont en emploi ; ` +
+    `${regionName} : ${shareText(region.in_job_rate)} des personnes arrivées à ${DUE_WORDS[due]} sont en emploi ; ` +
     `taux de réponse à l’enquête ${shareText(region.response_rate)}.`;
   renderMap(body.bassins, due);
   document.getElementById('col-name').textContent = NAMES[body.by] || NAMES.bassin;

@@ -6,6 +6,7 @@ import { clearErrors, h, setStatus, showErrors, whileBusy } from '../forms.js';
 import { formatDate } from '../format.js';
 import { takeFlag } from './employeur-common.js';
 import { STATUS_LABELS, accessProblem, showSpace } from './organisme-common.js';
+import { pageTitle } from '../region.js';
 
 const CHUNK = 50;
 const FIELD_LABELS = { first_name: 'Prénom', last_name: 'Nom', email: 'E-mail', phone: 'Téléphone' };
@@ -31,7 +32,7 @@ async function loadTraining() {
   }
   const training = result.body;
   document.getElementById('page-title').textContent = training.title;
-  document.title = `${training.title} — Passerelle, Région Grand Est`;
+  document.title = pageTitle(training.title);
   document.getElementById('training').replaceChildren(
     ...dd('Certification', training.certification_title || 'Aucune'),
     ...dd('Métiers (ROME)', training.code_rome.join(', ')),
