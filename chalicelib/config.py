@@ -90,12 +90,17 @@ STACK_OUTPUTS = {
 
 
 def stage_environment(
-    outputs: Mapping[str, str], stage: str, sender: str, site_url: str | None = None, region: str = "44"
+    outputs: Mapping[str, str],
+    stage: str,
+    sender: str,
+    site_url: str | None = None,
+    region: str | None = None,
 ) -> dict[str, str]:
-    """The app's environment for a stage, from the outputs of its infra/ stack."""
+    """The app's environment for a stage, from the outputs of its infra/ stack; `region` defaults to
+    the PASSERELLE_REGION of this process (44 when unset)."""
     values = {
         "stage": stage,
-        "region": region,
+        "region": region or os.environ.get(ENV["region"]) or "44",
         "sender": sender,
         **{s: outputs[o] for s, o in STACK_OUTPUTS.items()},
     }

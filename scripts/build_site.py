@@ -36,11 +36,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as a script: `chalicelib` must be importable
     sys.path.insert(0, str(REPO_ROOT))
 
-from chalicelib.region import Identity, get_identity  # noqa: E402
+from chalicelib.region import Identity, get_identity, region_code  # noqa: E402
 
 NODE_MODULES = REPO_ROOT / "node_modules"
 SOURCE_DIR = REPO_ROOT / "site"
-OUTPUT_DIR = REPO_ROOT / "build" / "site"
+# build/site for Grand Est (what make install, the tests and the deploy of 44 read); another région's
+# site goes to build/site-<code> (PASSERELLE_REGION), so a `PASSERELLE_REGION=32 make run` leaves
+# build/site as the tests expect it.
+OUTPUT_DIR = REPO_ROOT / "build" / ("site" if region_code() == "44" else f"site-{region_code()}")
 STATIC_DIRS = ("css", "js", "img")
 
 # package → [(file inside the package, destination inside build/site/vendor)]

@@ -130,6 +130,17 @@ def demo_communes(refs) -> list[str]:
     return list(chosen.values())
 
 
+def demo_place(refs, code: str):
+    """The commune `code` (a Grand Est demo commune); in another région, the commune that stands for
+    it (same rank in `demo_communes`)."""
+    found = refs.commune(code)
+    if found is not None:
+        return found
+    communes = demo_communes(refs)
+    index = COMMUNES.index(code) if code in COMMUNES else 0
+    return refs.commune(communes[index % len(communes)])
+
+
 def load_demo_data(seed: int = 2026) -> str:
     from chalicelib.domain.calendar import utc_timestamp
     from chalicelib.domain.referentials import get_referentials
