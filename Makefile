@@ -76,10 +76,10 @@ format: $(PYDEPS)
 	$(VENV)/bin/ruff check --fix .
 
 refdata: $(PYDEPS)
-	$(PY) scripts/build_reference_data.py
+	$(PY) scripts/build_reference_data.py --region 44
 
 refdata-check: $(PYDEPS)
-	$(PY) scripts/build_reference_data.py --check
+	$(PY) scripts/build_reference_data.py --region 44 --check
 	$(PY) scripts/build_map_data.py --check
 
 # The package tests (tests/unit/test_package.py) and the deploy rehearsal read build/package; the

@@ -238,3 +238,26 @@ def test_the_region_module_reads_the_environment(monkeypatch) -> None:
 
     assert referentials_module.configured_region() == "32"
     assert referentials_module.data_dir() == Path("/nowhere")
+
+
+def test_the_package_of_another_region_carries_its_data_only(tmp_path, monkeypatch) -> None:
+    from scripts import package
+
+    built = tmp_path / "refdata-32"
+    built.mkdir()
+    for name in package.REGION_FILES:
+        (built / name).write_bytes(b"32:" + name.encode())
+    project = tmp_path / "project"
+    shutil.copytree(DATA_DIR, project / "chalicelib" / "data")
+    monkeypatch.setattr(build_reference_data, "region_dir", lambda region: built)
+    monkeypatch.setattr(build_reference_data, "main", lambda argv: 0)  # already built
+
+    package.with_region_data(project, "32")
+
+    for name in package.REGION_FILES:
+        assert (project / "chalicelib" / "data" / name).read_bytes() == b"32:" + name.encode()
+    # National files stay; nothing of Grand Est's geography is left in the copy.
+    assert (project / "chalicelib" / "data" / "rome.json.gz").read_bytes() == (
+        DATA_DIR / "rome.json.gz"
+    ).read_bytes()
+    assert all(b"4410" not in p.read_bytes() for p in (project / "chalicelib" / "data").glob("geography*"))
