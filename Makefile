@@ -56,8 +56,10 @@ $(NODEDEPS): package.json package-lock.json
 	touch $@
 
 # The site built into build/site (pages from site/_layout.html, static files, npm files): docs/site.md.
-$(ASSETS): $(NODEDEPS) $(PYDEPS) scripts/build_site.py $(shell find site -type f)
-	$(PY) scripts/build_site.py --quiet
+# Always Grand Est's here (what the tests read); `PASSERELLE_REGION=32 make run` builds the région's
+# data and site (build/refdata/32, build/site-32) when it starts (scripts/local_stack.py).
+$(ASSETS): $(NODEDEPS) $(PYDEPS) scripts/build_site.py $(shell find site chalicelib/regions -type f)
+	PASSERELLE_REGION= $(PY) scripts/build_site.py --quiet
 	touch $@
 
 run: install
@@ -74,10 +76,10 @@ format: $(PYDEPS)
 	$(VENV)/bin/ruff check --fix .
 
 refdata: $(PYDEPS)
-	$(PY) scripts/build_reference_data.py
+	$(PY) scripts/build_reference_data.py --region 44
 
 refdata-check: $(PYDEPS)
-	$(PY) scripts/build_reference_data.py --check
+	$(PY) scripts/build_reference_data.py --region 44 --check
 	$(PY) scripts/build_map_data.py --check
 
 # The package tests (tests/unit/test_package.py) and the deploy rehearsal read build/package; the

@@ -18,6 +18,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     stage: str = "local"
+    # INSEE code of the région served (chalicelib/regions/<code>.json, its reference data): issue 18.
+    region: str = Field(default="44", pattern=r"^[0-9]{2}$")
     table: str = Field(default="passerelle-data", min_length=1)
     idempotency_table: str = "passerelle-idempotency"
     exports_bucket: str = "passerelle-exports"
@@ -55,6 +57,7 @@ class Settings(BaseModel):
 # and scripts/deploy.py (AWS) write them with `stage_environment`; `get_settings` reads them back.
 ENV = {
     "stage": "PASSERELLE_STAGE",
+    "region": "PASSERELLE_REGION",
     "table": "PASSERELLE_TABLE",
     "idempotency_table": "PASSERELLE_IDEMPOTENCY_TABLE",
     "exports_bucket": "PASSERELLE_EXPORTS_BUCKET",
@@ -87,10 +90,20 @@ STACK_OUTPUTS = {
 
 
 def stage_environment(
-    outputs: Mapping[str, str], stage: str, sender: str, site_url: str | None = None
+    outputs: Mapping[str, str],
+    stage: str,
+    sender: str,
+    site_url: str | None = None,
+    region: str | None = None,
 ) -> dict[str, str]:
-    """The app's environment for a stage, from the outputs of its infra/ stack."""
-    values = {"stage": stage, "sender": sender, **{s: outputs[o] for s, o in STACK_OUTPUTS.items()}}
+    """The app's environment for a stage, from the outputs of its infra/ stack; `region` defaults to
+    the PASSERELLE_REGION of this process (44 when unset)."""
+    values = {
+        "stage": stage,
+        "region": region or os.environ.get(ENV["region"]) or "44",
+        "sender": sender,
+        **{s: outputs[o] for s, o in STACK_OUTPUTS.items()},
+    }
     if site_url:
         values["site_url"] = site_url
     if stage != "local" and outputs.get("SesConfigurationSetName"):  # moto's SES has no configuration sets

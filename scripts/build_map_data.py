@@ -1,5 +1,6 @@
 """Build the compact map of the 27 bassins (site) and the names of the départements (API) from
-the shared GeoJSON files.
+the shared GeoJSON files. Grand Est's are committed; another région's are written with the rest of
+its reference data by `scripts/build_reference_data.py --region <code>` (`region_map`).
 
     .venv/bin/python scripts/build_map_data.py [--shared DIR] [--check]
 
@@ -36,10 +37,37 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
 
 
 def build(shared: Path) -> dict[Path, bytes]:
+    """Grand Est (the committed files)."""
     zones = json.loads((shared / "geo" / "zones_emploi_grand_est_light.geojson").read_text(encoding="utf-8"))
-    scale_x = UNITS_PER_DEGREE * math.cos(math.radians(LAT0))
+    departements = json.loads((shared / "geo" / "departements_grand_est.geojson").read_text(encoding="utf-8"))
+    names = {f["properties"]["code"]: f["properties"]["nom"] for f in departements["features"]}
+    return {
+        MAP_FILE: map_document(zones["features"], LAT0),
+        DEPARTEMENTS_FILE: departements_document(names),
+    }
+
+
+def region_map(shared: Path, zone_codes: list[str]) -> bytes:
+    """Another région (issue 18): its zones d'emploi, those crossing its border drawn whole, from the
+    national light shapes (same method and licence), projected around the région's mean latitude."""
+    zones = json.loads((shared / "geo" / "zones_emploi_france_light.geojson").read_text(encoding="utf-8"))
+    wanted = set(zone_codes)
+    features = [f for f in zones["features"] if f["properties"]["ze2020"] in wanted]
+    missing = wanted - {f["properties"]["ze2020"] for f in features}
+    if missing:
+        raise ValueError(f"zones d'emploi sans contour : {sorted(missing)}")
+    lats = [lat for f in features for ring in _rings(f["geometry"]) for _, lat in ring]
+    return map_document(features, round((min(lats) + max(lats)) / 2, 1))
+
+
+def departements_document(names: dict[str, str]) -> bytes:
+    return (json.dumps(names, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+
+
+def map_document(features: list[dict], lat0: float) -> bytes:
+    scale_x = UNITS_PER_DEGREE * math.cos(math.radians(lat0))
     projected = []
-    for feature in zones["features"]:
+    for feature in features:
         rings = []
         for ring in _rings(feature["geometry"]):
             points: list[tuple[int, int]] = []
@@ -62,12 +90,7 @@ def build(shared: Path) -> dict[Path, bytes]:
         "viewBox": f"0 0 {max(xs) - left} {max(ys) - top}",
         "bassins": bassins,
     }
-    departements = json.loads((shared / "geo" / "departements_grand_est.geojson").read_text(encoding="utf-8"))
-    names = {f["properties"]["code"]: f["properties"]["nom"] for f in departements["features"]}
-    return {
-        MAP_FILE: (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode(),
-        DEPARTEMENTS_FILE: (json.dumps(names, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode(),
-    }
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,7 @@ import csv
 import gzip
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -36,10 +37,14 @@ sys.path.insert(0, str(REPO))
 
 # After the sys.path change above: the script runs from a checkout, not from an install.
 from chalicelib.domain.text import fold  # noqa: E402
-from scripts import refdata_certifications, refdata_sources  # noqa: E402
+from scripts import build_map_data, refdata_certifications, refdata_region, refdata_sources  # noqa: E402
 
 FORMAT_VERSION = 1
 GENERATOR = "scripts/build_reference_data.py"
+# The région whose data is committed in chalicelib/data (and checked by `make refdata-check`).
+# Any other région is built into build/refdata/<code>/ (`--region`), never committed.
+COMMITTED_REGION = "44"
+DEFAULT_COG = REPO / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
 
 # Provenance as stated in the shared data README (sources table).
 SOURCES = {
@@ -215,32 +220,107 @@ def build_rome(shared: Path) -> tuple[dict, dict]:
     return rome, {"competences": table(["code", "label", "kind"], competence_rows)}
 
 
-def build(shared: Path) -> dict[str, bytes]:
-    """Every output file name → its exact bytes."""
-    missing = [name for name in INPUTS if not (shared / name).is_file()]
+def build(shared: Path, region: str = COMMITTED_REGION, cog: Path = DEFAULT_COG) -> dict[str, bytes]:
+    """Every output file name → its exact bytes.
+
+    Grand Est (44): the four files committed in chalicelib/data. Another région: the same four
+    (its geography from the national files, `scripts/refdata_region.py`; the national certification
+    catalogue, without Grand Est's 2019 offer) plus its `departements.json` and `bassins-map.json`."""
+    if region == COMMITTED_REGION:
+        inputs_names, national = INPUTS, None
+    else:
+        inputs_names = tuple(n for n in INPUTS if "grand_est" not in n) + refdata_region.INPUTS
+        national = refdata_region.National(shared, cog)
+    missing = [name for name in inputs_names if not (shared / name).is_file()]
     if missing:
         raise FileNotFoundError(f"missing in {shared}: {', '.join(missing)}")
-    inputs = {name: hashlib.sha256((shared / name).read_bytes()).hexdigest() for name in INPUTS}
+    inputs = {name: hashlib.sha256((shared / name).read_bytes()).hexdigest() for name in inputs_names}
     rome, competences = build_rome(shared)
+    extra: dict[str, bytes] = {}
+    if national is None:
+        geography = build_geography(shared)
+        certifications = refdata_certifications.build(shared)
+        sources = SOURCES
+    else:
+        geography, departements, figures = refdata_region.build_geography(national, region)
+        geography["figures"] = figures
+        certifications = refdata_certifications.build(shared, regional_offer=False)
+        sources = {**SOURCES, **refdata_region.SOURCES}
+        sources.pop("regional_offer")
+        extra = {
+            "departements.json": build_map_data.departements_document(departements),
+            "bassins-map.json": build_map_data.region_map(shared, refdata_region.zone_codes(geography)),
+        }
     documents = {
-        "geography": build_geography(shared),
+        "geography": geography,
         "rome": rome,
         "competences": competences,
-        "certifications": refdata_certifications.build(shared),
+        "certifications": certifications,
     }
     meta = {
         "format_version": FORMAT_VERSION,
         "generator": GENERATOR,
-        "sources": SOURCES,
+        "sources": sources,
         "inputs_sha256": inputs,
     }
     outputs = {}
     for name, doc in documents.items():
         figures = doc.pop("figures", None)
-        outputs[f"{name}.json.gz"] = _encode(
-            {"meta": {**meta, "figures": figures} if figures else meta, **doc}
+        doc_meta = {**meta, "figures": figures} if figures else dict(meta)
+        if name == "geography":
+            doc_meta["region"] = region
+        outputs[f"{name}.json.gz"] = _encode({"meta": doc_meta, **doc})
+    return {**outputs, **extra}
+
+
+def stats(shared: Path, cog: Path, regions: list[str]) -> list[dict]:
+    """Per région: communes (of the région, of the neighbouring part of its zones), zones d'emploi
+    (crossing the border), certifications, gaps — what `--stats` prints."""
+    national = refdata_region.National(shared, cog)
+    national_catalogue = None
+    rows = []
+    for region in regions:
+        if region == COMMITTED_REGION:
+            geography, figures = build_geography(shared), {}
+            certifications = refdata_certifications.build(shared)
+            crossing = 0
+        else:
+            geography, _, figures = refdata_region.build_geography(national, region)
+            national_catalogue = national_catalogue or refdata_certifications.build(
+                shared, regional_offer=False
+            )
+            certifications = national_catalogue
+            crossing = figures["bassins_crossing_border"]
+        certification_rows = certifications["certifications"]["rows"]
+        rome_index = certifications["certifications"]["columns"].index("code_rome")
+        rows.append(
+            {
+                "region": region,
+                "communes": len(geography["communes"]["rows"]),
+                "communes_outside_region": figures.get("communes_outside_region", 0),
+                "bassins": len(geography["bassins"]["rows"]),
+                "bassins_crossing_border": crossing,
+                "certifications": len(certification_rows),
+                "certifications_with_rome": sum(1 for r in certification_rows if r[rome_index]),
+                "in_regional_offer": sum(1 for r in certification_rows if r[-2] == 0),
+                "gaps": figures.get("gaps", []),
+            }
         )
-    return outputs
+    return rows
+
+
+def print_stats(rows: list[dict]) -> None:
+    print(
+        "région | communes (dont hors région) | zones d'emploi (dont transfrontalières) | certifications "
+        "(avec ROME, offre régionale) | lacunes"
+    )
+    for r in rows:
+        gaps = "; ".join(r["gaps"]) or "aucune"
+        print(
+            f"{r['region']} | {r['communes']} ({r['communes_outside_region']}) | {r['bassins']} "
+            f"({r['bassins_crossing_border']}) | {r['certifications']} ({r['certifications_with_rome']}, "
+            f"{r['in_regional_offer']}) | {gaps}"
+        )
 
 
 def _encode(document: dict) -> bytes:
@@ -257,9 +337,34 @@ def decoded(content: bytes) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=REPO / "chalicelib" / "data")
+    parser.add_argument(
+        "--out", type=Path, help="default: chalicelib/data (44), build/refdata/<code> otherwise"
+    )
+    parser.add_argument(
+        "--region",
+        default=os.environ.get("PASSERELLE_REGION") or COMMITTED_REGION,
+        help="INSEE région code (default PASSERELLE_REGION, else 44); `all` with --stats",
+    )
+    parser.add_argument("--cog", type=Path, default=DEFAULT_COG, help="decoupage-administratif data folder")
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed files are stale")
+    parser.add_argument("--stats", action="store_true", help="print the figures of each région's build")
     args = parser.parse_args(argv)
+    if args.stats:
+        regions = (
+            list(refdata_region.METROPOLITAN_REGIONS) if args.region == "all" else args.region.split(",")
+        )
+        print_stats(stats(args.shared, args.cog, regions))
+        return 0
+    if args.region not in refdata_region.METROPOLITAN_REGIONS:
+        print(
+            f"région inconnue : {args.region} (codes INSEE : {', '.join(refdata_region.METROPOLITAN_REGIONS)})",
+            file=sys.stderr,
+        )
+        return 2
+    if args.out is None:
+        args.out = (
+            REPO / "chalicelib" / "data" if args.region == COMMITTED_REGION else region_dir(args.region)
+        )
     if not args.shared.is_dir():
         # A plain clone of the repository has no ../shared/data: the committed files are used as
         # they are, and only their proof against the sources is skipped.
@@ -274,24 +379,37 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sources introuvables : {args.shared} (voir docs/reference-data.md)", file=sys.stderr)
         return 2
     try:
-        outputs = build(args.shared)
+        outputs = build(args.shared, args.region, args.cog)
     except FileNotFoundError as exc:
-        print(f"source manquante dans {args.shared} : {exc.filename}", file=sys.stderr)
+        print(
+            f"source manquante : {exc.filename or exc} (npm ci installe decoupage-administratif)",
+            file=sys.stderr,
+        )
         return 2
     if args.check:
         stale = [
             name
             for name, content in outputs.items()
-            if not (args.out / name).is_file() or decoded((args.out / name).read_bytes()) != decoded(content)
+            if not (args.out / name).is_file()
+            or _content(name, (args.out / name).read_bytes()) != _content(name, content)
         ]
         for name in stale:
-            print(f"stale: {args.out / name} (run {GENERATOR})", file=sys.stderr)
+            print(f"stale: {args.out / name} (run {GENERATOR} --region {args.region})", file=sys.stderr)
         return 1 if stale else 0
     args.out.mkdir(parents=True, exist_ok=True)
     for name, content in outputs.items():
         (args.out / name).write_bytes(content)
         print(f"{args.out / name}: {len(content):,} bytes")
     return 0
+
+
+def region_dir(region: str) -> Path:
+    """Where another région's reference data is built (git-ignored)."""
+    return REPO / "build" / "refdata" / region
+
+
+def _content(name: str, content: bytes) -> str:
+    return decoded(content) if name.endswith(".gz") else content.decode("utf-8")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,12 @@ Sources in site/:
   `_` is a template and is never published.
 - every other `.html` file is a page: `{% extends "_layout.html" %}`, its `title`, `description`
   (and `script`, `autocomplete` if it needs them), and its `main` block (Jinja2, autoescaped).
-- css/, js/, img/ are copied as they are.
+- css/, js/, img/ are copied as they are, except what the région changes (issue 18): the colours of
+  `css/passerelle.css` (`--passerelle-navy`, `--passerelle-blue`, `--passerelle-yellow` and the rgba()
+  of the blue) come from `chalicelib/regions/<PASSERELLE_REGION>.json`, whose contrast is checked
+  (WCAG AA) when it is read; `img/bassins-map.json` is the région's (build/refdata/<code>/, written
+  by `scripts/build_reference_data.py --region <code>`) when the région is not Grand Est.
+- every page gets `service`, `region` (the identity) and `bassins_count` in its context.
 The npm files the site serves (VENDOR_FILES, versions pinned by package.json and package-lock.json)
 go to build/site/vendor/; axe-core in particular is a test tool and never copied.
 
@@ -21,14 +26,24 @@ scripts/check_site.py, scripts/bench_lighthouse.py and scripts/deploy.py.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import re
 import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:  # run as a script: `chalicelib` must be importable
+    sys.path.insert(0, str(REPO_ROOT))
+
+from chalicelib.region import Identity, get_identity, region_code  # noqa: E402
+
 NODE_MODULES = REPO_ROOT / "node_modules"
 SOURCE_DIR = REPO_ROOT / "site"
-OUTPUT_DIR = REPO_ROOT / "build" / "site"
+# build/site for Grand Est (what make install, the tests and the deploy of 44 read); another région's
+# site goes to build/site-<code> (PASSERELLE_REGION), so a `PASSERELLE_REGION=32 make run` leaves
+# build/site as the tests expect it.
+OUTPUT_DIR = REPO_ROOT / "build" / ("site" if region_code() == "44" else f"site-{region_code()}")
 STATIC_DIRS = ("css", "js", "img")
 
 # package → [(file inside the package, destination inside build/site/vendor)]
@@ -92,7 +107,51 @@ def page_sources(source_dir: Path = SOURCE_DIR) -> list[str]:
     )
 
 
-def render_pages(source_dir: Path = SOURCE_DIR) -> dict[str, bytes]:
+def _region_data_dir(identity: Identity) -> Path:
+    from chalicelib.domain.referentials import DATA_DIR, DEFAULT_REGION
+
+    if identity.code == DEFAULT_REGION:
+        return DATA_DIR
+    folder = REPO_ROOT / "build" / "refdata" / identity.code
+    if not (folder / "geography.json.gz").is_file():
+        raise BuildError(
+            f"données de la région {identity.code} absentes de {folder} : lancez "
+            f"`python scripts/build_reference_data.py --region {identity.code}`."
+        )
+    return folder
+
+
+def context(identity: Identity) -> dict:
+    """What every page sees of the région."""
+    geography = json.loads(gzip.decompress((_region_data_dir(identity) / "geography.json.gz").read_bytes()))
+    return {
+        "service": identity.service_name,
+        "region": identity,
+        "bassins_count": len(geography["bassins"]["rows"]),
+    }
+
+
+def _rgb(colour: str) -> str:
+    return ", ".join(str(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
+
+
+def region_css(css: str, identity: Identity) -> str:
+    """passerelle.css with the région's colours (the defaults in the file are Grand Est's)."""
+    colours = identity.colours
+    replacements = {
+        "--passerelle-navy": colours.primary_dark,
+        "--passerelle-blue": colours.primary,
+        "--passerelle-yellow": colours.accent,
+    }
+    for name, value in replacements.items():
+        css, count = re.subn(rf"({re.escape(name)}:\s*)#[0-9a-fA-F]{{6}}", rf"\g<1>{value}", css, count=1)
+        if count != 1:
+            raise BuildError(f"css/passerelle.css : {name} introuvable")
+    # The blue's translucent variants (underline, focus) follow it.
+    return re.sub(r"rgba\(31, 78, 157, ", f"rgba({_rgb(colours.primary)}, ", css)
+
+
+def render_pages(source_dir: Path = SOURCE_DIR, identity: Identity | None = None) -> dict[str, bytes]:
     """Every page rendered through its layout: path → HTML."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
@@ -105,8 +164,9 @@ def render_pages(source_dir: Path = SOURCE_DIR) -> dict[str, bytes]:
         keep_trailing_newline=True,
     )
     pages: dict[str, bytes] = {}
+    region = context(identity or get_identity())
     for name in page_sources(source_dir):
-        defaults = {"path": "/" + name, "script": None, "autocomplete": False}
+        defaults = {"path": "/" + name, "script": None, "autocomplete": False, **region}
         try:
             pages[name] = environment.get_template(name).render(**defaults).encode("utf-8")
         except TemplateError as error:
@@ -114,13 +174,18 @@ def render_pages(source_dir: Path = SOURCE_DIR) -> dict[str, bytes]:
     return pages
 
 
-def outputs(source_dir: Path = SOURCE_DIR) -> dict[str, bytes]:
+def outputs(source_dir: Path = SOURCE_DIR, identity: Identity | None = None) -> dict[str, bytes]:
     """Everything build/site holds: path → content."""
-    produced = render_pages(source_dir)
+    identity = identity or get_identity()
+    produced = render_pages(source_dir, identity)
     for folder in STATIC_DIRS:
         for path in sorted((source_dir / folder).rglob("*")):
             if path.is_file() and not path.name.startswith("."):
                 produced[path.relative_to(source_dir).as_posix()] = path.read_bytes()
+    css = produced["css/passerelle.css"].decode("utf-8")
+    produced["css/passerelle.css"] = region_css(css, identity).encode("utf-8")
+    if _region_data_dir(identity) != REPO_ROOT / "chalicelib" / "data":
+        produced["img/bassins-map.json"] = (_region_data_dir(identity) / "bassins-map.json").read_bytes()
     for name, source in vendor_files().items():
         produced[name] = source.read_bytes()
     return produced

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 DEMO_CANDIDATE = "candidat.demo@example.org"
 DEMO_EMPLOYER = "employeur.demo@example.org"
 
+# Grand Est's; another région (PASSERELLE_REGION) takes its most populous communes of distinct bassins.
 COMMUNES = ["57463", "54395", "67482", "51454", "68224", "88160", "08105", "10387", "57672", "54547"]
 METIERS = ["G1609", "J1501", "F1703", "N4101", "D1505", "H2913", "I1304"]
 FIRST_NAMES = [
@@ -118,6 +119,28 @@ def _demo_answers(posted) -> str:
     )
 
 
+def demo_communes(refs) -> list[str]:
+    if all(refs.commune(code) for code in COMMUNES):
+        return COMMUNES
+    chosen: dict[str, str] = {}
+    for commune in sorted(refs.communes.values(), key=lambda c: (-c.population, c.code_insee)):
+        chosen.setdefault(commune.bassin_code, commune.code_insee)
+        if len(chosen) == len(COMMUNES):
+            break
+    return list(chosen.values())
+
+
+def demo_place(refs, code: str):
+    """The commune `code` (a Grand Est demo commune); in another région, the commune that stands for
+    it (same rank in `demo_communes`)."""
+    found = refs.commune(code)
+    if found is not None:
+        return found
+    communes = demo_communes(refs)
+    index = COMMUNES.index(code) if code in COMMUNES else 0
+    return refs.commune(communes[index % len(communes)])
+
+
 def load_demo_data(seed: int = 2026) -> str:
     from chalicelib.domain.calendar import utc_timestamp
     from chalicelib.domain.referentials import get_referentials
@@ -128,6 +151,7 @@ def load_demo_data(seed: int = 2026) -> str:
 
     rng = random.Random(seed)
     refs = get_referentials()
+    communes = demo_communes(refs)
     today = date.today()
     now = utc_timestamp()
 
@@ -137,7 +161,7 @@ def load_demo_data(seed: int = 2026) -> str:
 
     firms = []
     for index, name in enumerate(COMPANIES):
-        commune = refs.commune(COMMUNES[index])
+        commune = refs.commune(communes[index])
         firm = EmployerRecord(
             id=f"demo-emp-{index}",
             siret=_siret(rng),
@@ -181,7 +205,7 @@ def load_demo_data(seed: int = 2026) -> str:
     for index in range(people):
         # Three people near each offer, with its métier: the demo shows matches right away.
         offer = posted[index % len(posted)]
-        commune = refs.commune(offer.code_insee if index % 3 else COMMUNES[index % len(COMMUNES)])
+        commune = refs.commune(offer.code_insee if index % 3 else communes[index % len(communes)])
         code = offer.code_rome
         candidates.create(
             CandidateRecord(

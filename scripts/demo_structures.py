@@ -135,13 +135,13 @@ def load_structures(candidate_ids: list[str]) -> str:
 
     import random
 
-    from scripts.demo_data import _siret
+    from scripts.demo_data import _siret, demo_place
 
     rng = random.Random(2027)
 
     def structure(sid, name, commune, siret, email, status, kind="organisme_formation", network=None):
         siret = siret or _siret(rng)  # invented, with valid keys
-        place = refs.commune(commune)
+        place = demo_place(refs, commune)
         record = StructureRecord(
             id=sid,
             kind=kind,
@@ -185,7 +185,7 @@ def load_structures(candidate_ids: list[str]) -> str:
 
     lines = 0
     for index, (tid, sid, title, codes, commune) in enumerate(TRAININGS):
-        place = refs.commune(commune)
+        place = demo_place(refs, commune)
         trainings.create(
             TrainingSessionRecord(
                 id=tid,

@@ -54,14 +54,14 @@ if str(ROOT) not in sys.path:  # run as a script: `scripts` must be importable
     sys.path.insert(0, str(ROOT))
 
 from chalicelib.config import ENV, stage_environment  # noqa: E402
-from scripts import deploy_package  # noqa: E402
+from scripts import deploy_package, region_stage  # noqa: E402
 from scripts.package import build as build_package  # noqa: E402
 from scripts.provision import apply_sms_settings, load_template, moto_template_body  # noqa: E402
 
 TEMPLATE_PATH = ROOT / "infra" / "template.yaml"
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 PACKAGE_DIR = ROOT / "build" / "package"  # what `make package` builds (prod), used by the rehearsal
-SITE_DIR = ROOT / "build" / "site"  # what scripts/build_site.py writes
+SITE_DIR = ROOT / "build" / "site"  # what scripts/build_site.py writes (build/site-<code> for another région)
 DEFAULT_REGION = "eu-west-3"
 
 # Top-level folders of site/ whose files are versioned (uploaded under static/<release>/).
@@ -332,9 +332,23 @@ def invalidate(cloudfront: Any, distribution_id: str, reference: str) -> str:
     return answer["Invalidation"]["Id"]
 
 
-def build_site() -> None:
+def _site_dir(region_code: str) -> Path:
+    """Where scripts/build_site.py writes the région's site."""
+    return (
+        SITE_DIR
+        if region_code == region_stage.DEFAULT_REGION_CODE
+        else SITE_DIR.with_name(f"site-{region_code}")
+    )
+
+
+def build_site(region_code: str = region_stage.DEFAULT_REGION_CODE) -> None:
     _run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"])
-    _run([sys.executable, str(ROOT / "scripts" / "build_site.py")])
+    env = {"PASSERELLE_REGION": region_code}
+    if region_code != region_stage.DEFAULT_REGION_CODE:  # its map and bassins: build/refdata/<code>
+        _run(
+            [sys.executable, str(ROOT / "scripts" / "build_reference_data.py"), "--region", region_code], env
+        )
+    _run([sys.executable, str(ROOT / "scripts" / "build_site.py")], env)
 
 
 # ---------------------------------------------------------------- The real deployment
@@ -342,8 +356,9 @@ def build_site() -> None:
 
 @dataclass
 class Options:
-    stage: str
+    stage: str  # test or prod; with a région other than 44, the stage deployed is <stage>-r<code>
     region: str = DEFAULT_REGION
+    region_code: str = region_stage.DEFAULT_REGION_CODE
     sender: str | None = None
     staff_emails: str | None = None
     site_domain: str | None = None
@@ -353,8 +368,12 @@ class Options:
     yes: bool = False
 
     @property
+    def full_stage(self) -> str:
+        return region_stage.region_stage(self.stage, self.region_code)
+
+    @property
     def stack_name(self) -> str:
-        return f"passerelle-{self.stage}"
+        return f"passerelle-{self.full_stage}"
 
 
 def _run(command: list[str], env: Mapping[str, str] | None = None, capture: bool = False) -> str:
@@ -367,7 +386,9 @@ def _run(command: list[str], env: Mapping[str, str] | None = None, capture: bool
 
 def _deploy_functions(options: Options, session: Any, cloudformation: Any, bucket: str) -> dict[str, str]:
     """Step 3: package (with the stage's environment just written), upload, deploy the app stack."""
-    package_dir = build_package(ROOT / "build" / f"deploy-{options.stage}", options.stage).parent
+    package_dir = build_package(
+        ROOT / "build" / f"deploy-{options.full_stage}", options.full_stage, region=options.region_code
+    ).parent
     uploaded = deploy_package.upload_package(session.client("s3"), bucket, package_dir)
     print(f"   package {uploaded.code_sha256[:12]} in s3://{bucket}/{uploaded.code_key}")
     return deploy_stack(
@@ -385,7 +406,9 @@ def deploy(options: Options) -> str:
 
     session = boto3.session.Session(region_name=options.region)
     account = session.client("sts").get_caller_identity()["Account"]
-    print(f"Deploying Passerelle stage {options.stage} to account {account}, region {options.region}.")
+    print(
+        f"Deploying Passerelle stage {options.full_stage} (région {options.region_code}) to account {account}, region {options.region}."
+    )
     if not options.yes and input("Continue? [y/N] ").strip().lower() not in {"y", "yes", "o", "oui"}:
         raise DeployError("cancelled")
     cloudformation = session.client("cloudformation")
@@ -395,7 +418,7 @@ def deploy(options: Options) -> str:
     template_defaults = load_template()["Parameters"]
     sender = options.sender or template_defaults["SenderEmail"]["Default"]
     parameters: dict[str, str | None] = {
-        "Stage": options.stage,
+        "Stage": options.full_stage,
         "SenderEmail": options.sender,
         "StaffEmails": options.staff_emails,
         "SiteDomainName": options.site_domain,
@@ -411,8 +434,13 @@ def deploy(options: Options) -> str:
     apply_sms_settings(session.client("sns"), outputs)
 
     print("2-3. Lambda functions and API (the deployment package, stack passerelle-<stage>-app)")
-    env = stage_environment(outputs, options.stage, sender, site_url(outputs, options.site_domain))
-    write_chalice_environment(CHALICE_CONFIG, options.stage, env)
+    region_stage.prepare(
+        CHALICE_CONFIG, options.stage, options.full_stage, template_defaults["SenderEmail"]["Default"], sender
+    )
+    env = stage_environment(
+        outputs, options.full_stage, sender, site_url(outputs, options.site_domain), options.region_code
+    )
+    write_chalice_environment(CHALICE_CONFIG, options.full_stage, env)
     bucket = outputs["DeploymentBucketName"]
     domain = api_domain(_deploy_functions(options, session, cloudformation, bucket)["EndpointURL"])
 
@@ -421,14 +449,14 @@ def deploy(options: Options) -> str:
         cloudformation, options.stack_name, template_body, {**parameters, "ApiDomainName": domain}
     )
     url = site_url(outputs, options.site_domain)
-    if url and write_chalice_environment(CHALICE_CONFIG, options.stage, {ENV["site_url"]: url}):
+    if url and write_chalice_environment(CHALICE_CONFIG, options.full_stage, {ENV["site_url"]: url}):
         print("5. e-mail links now point to", url)
         _deploy_functions(options, session, cloudformation, bucket)
 
     print("6. site")
     if not options.skip_site_build:
-        build_site()
-    release, uploads = plan_site()
+        build_site(options.region_code)
+    release, uploads = plan_site(_site_dir(options.region_code))
     s3 = session.client("s3")
     keys = upload_site(s3, outputs["SiteBucketName"], uploads)
     stale = prune_site(s3, outputs["SiteBucketName"], keys)
@@ -439,7 +467,7 @@ def deploy(options: Options) -> str:
         session.client("cloudfront"), outputs["DistributionId"], f"{release}-{time.time_ns()}"
     )
     print(f"   {invalidation} (a few minutes)")
-    print(f"Passerelle {options.stage}: {url}")
+    print(f"Passerelle {options.full_stage}: {url}")
     return url or ""
 
 
@@ -456,8 +484,10 @@ def rehearse(
     stage: str = "test",
     region: str = DEFAULT_REGION,
     package_dir: Path = PACKAGE_DIR,
+    second_region: str = "32",
 ) -> dict[str, Any]:
-    """Run on moto every step that moto can play; return what was checked (raises on a mismatch)."""
+    """Run on moto every step that moto can play; return what was checked (raises on a mismatch).
+    Then a second région's stage (`second_region`, e.g. test-r32) beside the first one."""
     import boto3
 
     if not (package_dir / "deployment.zip").is_file():
@@ -551,7 +581,9 @@ def rehearse(
             uploaded.code_key,
             uploaded.template_key,
         )
+        second = _rehearse_second_region(cloudformation, body, parameters, stage, sender, second_region)
         return {
+            "second_region": second,
             "package": package_report,
             "endpoint": endpoint,
             "outputs": outputs,
@@ -567,6 +599,56 @@ def rehearse(
     finally:
         if server is not None:
             server.stop()
+
+
+def _rehearse_second_region(
+    cloudformation: Any, body: str, parameters: dict, stage: str, sender: str, region_code: str
+) -> dict[str, Any]:
+    """Another région's stage beside the first one in the same account: its own stack, tables,
+    buckets, queues and secrets, its environment and its IAM policy (which names only its own)."""
+    full = region_stage.region_stage(stage, region_code)
+    no_wait = lambda waiter, name: None  # noqa: E731 - moto creates stacks synchronously
+    stack = f"passerelle-{full}"
+    own_sender = f"ne-pas-repondre@passerelle.r{region_code}.example"  # the région's own address
+    outputs = deploy_stack(
+        cloudformation, stack, body, {**parameters, "Stage": full, "SenderEmail": own_sender}, wait=no_wait
+    )
+    env = stage_environment(outputs, full, own_sender, "https://d222222abcdef8.cloudfront.net", region_code)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        for name in ("config.json", f"policy-{stage}.json"):
+            shutil.copyfile(CHALICE_CONFIG.parent / name, folder / name)
+        written = region_stage.prepare(folder / "config.json", stage, full, sender, own_sender)
+        rewritten = region_stage.prepare(folder / "config.json", stage, full, sender, own_sender)
+        write_chalice_environment(folder / "config.json", full, env)
+        chalice_stage = json.loads((folder / "config.json").read_text(encoding="utf-8"))["stages"][full]
+        policy = json.loads((folder / chalice_stage["iam_policy_file"]).read_text(encoding="utf-8"))
+    resources = sorted(
+        {
+            r
+            for statement in policy["Statement"]
+            for r in (
+                [statement["Resource"]]
+                if isinstance(statement.get("Resource"), str)
+                else statement.get("Resource", [])
+            )
+        }
+    )
+    stacks = sorted(
+        s["StackName"]
+        for s in cloudformation.describe_stacks()["Stacks"]
+        if s["StackName"].startswith("passerelle-")
+    )
+    return {
+        "stage": full,
+        "stack": stack,
+        "stacks": stacks,
+        "outputs": outputs,
+        "environment": chalice_stage["environment_variables"],
+        "chalice_stage_written": written,
+        "chalice_stage_unchanged_on_rerun": not rewritten,
+        "policy_resources": resources,
+    }
 
 
 def _moto_distribution(bucket: str) -> dict[str, Any]:
@@ -591,7 +673,12 @@ def _moto_distribution(bucket: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Deploy Passerelle to AWS (docs/deploy.md).")
     parser.add_argument("--stage", choices=["test", "prod"], default="prod")
-    parser.add_argument("--region", default=DEFAULT_REGION)
+    parser.add_argument("--region", default=DEFAULT_REGION, help="AWS region (eu-west-3)")
+    parser.add_argument(
+        "--region-code",
+        default=os.environ.get("PASSERELLE_REGION") or region_stage.DEFAULT_REGION_CODE,
+        help="INSEE code of the Région served (default PASSERELLE_REGION, else 44): stage <stage>-r<code>",
+    )
     parser.add_argument(
         "--sender", help="From address (SenderEmail); default: the stack's, or the template's"
     )
@@ -628,6 +715,7 @@ def main(argv: list[str] | None = None) -> int:
             Options(
                 stage=args.stage,
                 region=args.region,
+                region_code=args.region_code,
                 sender=args.sender,
                 staff_emails=args.staff_emails,
                 site_domain=args.site_domain,

@@ -55,6 +55,25 @@ def json_logs_to_file() -> None:
         handler.setStream(stream)
 
 
+def region_environment() -> dict[str, str]:
+    """PASSERELLE_REGION other than 44: its reference data built into build/refdata/<code> (once, or
+    again when the build says it is stale) and named by PASSERELLE_REFDATA_DIR; the site is built
+    for the région below (scripts/build_site.py reads PASSERELLE_REGION)."""
+    from chalicelib.region import region_code
+    from scripts import build_reference_data as refdata
+
+    region = region_code()
+    if region == refdata.COMMITTED_REGION:
+        return {}
+    folder = refdata.region_dir(region)
+    if refdata.main(["--region", region, "--check"]) != 0:
+        log(f"données de référence de la région {region} : construction dans {folder.relative_to(ROOT)}")
+        if refdata.main(["--region", region]) != 0:
+            raise SystemExit(f"données de la région {region} impossibles à construire (voir ci-dessus)")
+    os.environ["PASSERELLE_REFDATA_DIR"] = str(folder)
+    return {"PASSERELLE_REGION": region, "PASSERELLE_REFDATA_DIR": str(folder)}
+
+
 def port_free(port: int) -> bool:
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -104,6 +123,7 @@ class Stack:
                 )
         base_env = {
             **os.environ,
+            **region_environment(),
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": "eu-west-3",
@@ -238,7 +258,10 @@ class Stack:
             seen = max(seen, len(messages))
 
     def banner(self) -> None:
-        log("prêt.")
+        from chalicelib.region import get_identity
+
+        identity = get_identity()
+        log(f"prêt : {identity.service_name}, {identity.region_label} (PASSERELLE_REGION={identity.code}).")
         log(f"  site          http://{HOST}:{SITE_PORT}/")
         log(f"  API           http://{HOST}:{SITE_PORT}/api/health  (chalice local sur le port {API_PORT})")
         log(f"  AWS local     http://{HOST}:{MOTO_PORT}/moto-api/  (e-mails : /moto-api/data.json)")

@@ -164,15 +164,41 @@ def _prune_chalice_cache(project: Path) -> None:
         old.unlink()
 
 
-def build(out: Path = DEFAULT_OUT, stage: str = "prod", architecture: str | None = None) -> Path:
+# The région's reference data: these files of chalicelib/data are Grand Est's; another région's
+# package carries its own instead (built by scripts/build_reference_data.py --region <code>).
+REGION_FILES = ("geography.json.gz", "certifications.json.gz", "departements.json")
+
+
+def with_region_data(project: Path, region: str) -> None:
+    """Replace, in a copy of the project, Grand Est's reference data by the région's: the package
+    holds one région's communes, bassins and catalogue, never two."""
+    if str(ROOT) not in sys.path:  # run as a script
+        sys.path.insert(0, str(ROOT))
+    from scripts import build_reference_data as refdata
+
+    folder = refdata.region_dir(region)
+    if refdata.main(["--region", region, "--check"]) != 0 and refdata.main(["--region", region]) != 0:
+        raise PackageError(f"reference data of région {region} could not be built into {folder}")
+    for name in REGION_FILES:
+        shutil.copyfile(folder / name, project / "chalicelib" / "data" / name)
+
+
+def build(
+    out: Path = DEFAULT_OUT, stage: str = "prod", architecture: str | None = None, region: str | None = None
+) -> Path:
     """Build the package into `out`; `architecture` other than the configured one builds from a copy
-    of the project (used by the cold-start benchmark to run the package on this machine)."""
-    if architecture is None:
+    of the project (used by the cold-start benchmark to run the package on this machine), and so
+    does a `region` other than 44 (default: PASSERELLE_REGION)."""
+    region = region or os.environ.get("PASSERELLE_REGION") or "44"
+    if architecture is None and region == "44":
         chalice_package(ROOT, stage, out)
         _prune_chalice_cache(ROOT)
     else:
         with tempfile.TemporaryDirectory(prefix="passerelle-project-") as scratch:
-            chalice_package(_project_copy(Path(scratch), architecture), stage, out)
+            project = _project_copy(Path(scratch), architecture)
+            if region != "44":
+                with_region_data(project, region)
+            chalice_package(project, stage, out)
     add_log_retention(out / "sam.json")
     precompile(out / "deployment.zip")
     return out / "deployment.zip"
@@ -220,12 +246,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stage", default="prod")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--architecture", choices=["arm64", "x86_64"], help="default: .chalice/config.json")
+    parser.add_argument("--region", help="INSEE région code (default PASSERELLE_REGION, else 44)")
     parser.add_argument("--check-reproducible", action="store_true", help="build twice, compare hashes")
     args = parser.parse_args(argv)
     try:
         if args.check_reproducible:
             return 0 if check_reproducible(args.stage) else 1
-        print(summary(build(args.out.resolve(), args.stage, args.architecture)))
+        print(summary(build(args.out.resolve(), args.stage, args.architecture, args.region)))
     except (PackageError, subprocess.CalledProcessError) as error:
         print(f"package: {error}", file=sys.stderr)
         return 1

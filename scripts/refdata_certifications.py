@@ -65,13 +65,15 @@ class Catalogue:
     figures: dict
 
 
-def build(shared: Path) -> dict:
-    """The `certifications.json.gz` document (before `meta`), with the build's figures."""
+def build(shared: Path, regional_offer: bool = True) -> dict:
+    """The `certifications.json.gz` document (before `meta`), with the build's figures.
+
+    `regional_offer=False`: the national catalogue only (a région other than Grand Est)."""
     rome = {
         name: read_table(shared / name, ",", ())[0]
         for name in ("rome_metiers.csv", "rome_appellations.csv", V3)
     }
-    catalogue = merge(load_sources(shared), Mapper(*rome.values()))
+    catalogue = merge(load_sources(shared, regional_offer), Mapper(*rome.values()))
     return {
         "certifications": {"columns": COLUMNS, "rows": catalogue.rows},
         "aliases": catalogue.aliases,

@@ -65,9 +65,12 @@ class Sources:
     encodings: dict[str, str] = field(default_factory=dict)
 
 
-def load_sources(shared: Path) -> Sources:
-    tables, encodings = {}, {}
+def load_sources(shared: Path, regional_offer: bool = True) -> Sources:
+    """`regional_offer=False` for a région without a training-offer file (only Grand Est has one)."""
+    tables, encodings = {REGIONAL: []}, {}
     for name, (delimiter, columns) in COLUMNS.items():
+        if name == REGIONAL and not regional_offer:
+            continue
         tables[name], encodings[name] = read_table(shared / name, delimiter, columns)
     check_derived(tables[CERTIF_INFO], tables[DERIVED])
     return Sources(tables[CERTIF_INFO], tables[LEVELS], tables[RNCP_ROME], tables[REGIONAL], encodings)

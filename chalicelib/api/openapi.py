@@ -188,8 +188,8 @@ def build_openapi() -> dict[str, Any]:
         "info": {
             "title": "Passerelle — API",
             "version": "1.0.0",
-            "description": "Service public de la Région Grand Est : rapprocher les personnes "
-            "formées et les employeurs du même bassin d'emploi.",
+            "description": "Service public régional (une Région, `PASSERELLE_REGION`) : rapprocher les "
+            "personnes formées et les employeurs du même bassin d'emploi.",
         },
         "servers": [{"url": "/"}],
         "paths": paths,

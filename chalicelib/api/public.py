@@ -47,7 +47,7 @@ def health(ctx: Context) -> HealthView:
     bp,
     "/referentials/communes",
     access=Access.PUBLIC,
-    summary="Recherche de communes du Grand Est (nom ou code postal)",
+    summary="Recherche de communes de la région (nom ou code postal)",
     query=SearchQuery,
     response=list[CommuneView],
     errors=(400,),
@@ -128,7 +128,7 @@ def search_certifications(ctx: Context) -> list[CertificationView]:
     bp,
     "/referentials/bassins",
     access=Access.PUBLIC,
-    summary="Les 27 bassins d'emploi (zones d'emploi INSEE 2020) du Grand Est",
+    summary="Les bassins d'emploi (zones d'emploi INSEE 2020) de la région",
     response=list[BassinView],
     tags=TAGS,
 )

@@ -37,7 +37,7 @@ def staff_stats(ctx: Context) -> StatsView:
     "/staff/stats/refresh",
     "POST",
     access=Role.STAFF,
-    summary="Recalculer maintenant les chiffres d'un bassin (ou des 27 sans bassin)",
+    summary="Recalculer maintenant les chiffres d'un bassin (ou de tous sans bassin)",
     body=StatsRefreshRequest,
     response=StatsRefreshView,
     tags=TAGS,

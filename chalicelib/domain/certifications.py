@@ -27,7 +27,7 @@ from itertools import islice
 from pathlib import Path
 
 # The same data directory, file format and query bounds as the other reference data.
-from chalicelib.domain.referentials import DATA_DIR, MAX_LIMIT, MAX_QUERY_LENGTH, SUPPORTED_FORMAT
+from chalicelib.domain.referentials import DATA_DIR, MAX_LIMIT, MAX_QUERY_LENGTH, SUPPORTED_FORMAT, data_dir
 from chalicelib.domain.text import fold
 
 DATA_FILE = DATA_DIR / "certifications.json.gz"
@@ -210,7 +210,8 @@ def _distinct(ranks: Iterable[int]) -> Iterator[int]:
             last = rank
 
 
-def load_catalogue(path: Path = DATA_FILE) -> Catalogue:
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    path = data_dir() / DATA_FILE.name if path is None else path
     document = json.loads(gzip.decompress(path.read_bytes()))
     if document["meta"]["format_version"] != SUPPORTED_FORMAT:
         raise ValueError(

@@ -91,12 +91,12 @@ def in_job_at_due(situation: str | None, hired_on: date | None, due_day: date) -
 
 
 def departement_of(code_insee: str) -> str:
-    """The département of a commune (Grand Est: no Corsican codes)."""
+    """The département of a commune (metropolitan codes: "57", "2A"; overseas communes are not served)."""
     return code_insee[:2]
 
 
 def departement_name(code: str) -> str:
-    """The name of a Grand Est département (chalicelib/data/departements.json, scripts/build_map_data.py)."""
+    """The name of a département of the région's places (departements.json, scripts/build_map_data.py)."""
     return _departements().get(code, code)
 
 
@@ -104,9 +104,10 @@ def _departements() -> dict[str, str]:
     global _NAMES
     if _NAMES is None:
         import json
-        from pathlib import Path
 
-        _NAMES = json.loads((Path(__file__).parent.parent / "data" / "departements.json").read_text("utf-8"))
+        from chalicelib.domain.referentials import data_dir
+
+        _NAMES = json.loads((data_dir() / "departements.json").read_text("utf-8"))
     return _NAMES
 
 

@@ -60,7 +60,7 @@ def point_terms(lat: float, lon: float) -> Terms:
 def point_terms_array(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """`point_terms` of many points, shape (5, n), with `math` on each distinct point.
 
-    Places are commune centres, so there are few distinct points (5,115 communes in Grand Est)
+    Places are commune centres, so there are few distinct points (5,115 communes in Grand Est, at most ~4,500 elsewhere)
     for many candidates and offers.
     """
     lats = np.asarray(lats, dtype=np.float64)

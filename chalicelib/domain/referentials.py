@@ -1,6 +1,8 @@
-"""Reference data of the service: communes and bassins d'emploi of Grand Est, ROME 4.0 métiers.
+"""Reference data of the service: communes and bassins d'emploi of the région, ROME 4.0 métiers.
 
-Loaded once per process from the compact files of `chalicelib/data` (built from the shared
+Loaded once per process from the compact files of `chalicelib/data` (Grand Est, committed; another
+région's replace them in its deployment package, or `PASSERELLE_REFDATA_DIR` names the folder
+`scripts/build_reference_data.py --region <code>` wrote; built from the shared
 open-data CSVs by `scripts/build_reference_data.py`, sources named in their `meta`). Pure:
 stdlib only, so it can be used by the API, the jobs and the tests alike.
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -23,6 +26,7 @@ from pathlib import Path
 from chalicelib.domain.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_REGION = "44"  # the région of the committed data (Grand Est)
 SUPPORTED_FORMAT = 1
 # The API rejects longer queries; the domain only bounds its own work.
 MAX_QUERY_LENGTH = 100
@@ -273,12 +277,29 @@ def _read(path: Path) -> dict:
     return document
 
 
-def load_referentials(data_dir: Path = DATA_DIR) -> Referentials:
-    return Referentials(
-        _read(data_dir / "geography.json.gz"),
-        _read(data_dir / "rome.json.gz"),
-        data_dir,
-    )
+def data_dir() -> Path:
+    """The folder of the région's reference data: `PASSERELLE_REFDATA_DIR` (a local stack of another
+    région), else `chalicelib/data` (the committed Grand Est data, or the région's in its package)."""
+    return Path(os.environ.get("PASSERELLE_REFDATA_DIR") or DATA_DIR)
+
+
+def configured_region() -> str:
+    return os.environ.get("PASSERELLE_REGION") or DEFAULT_REGION
+
+
+def load_referentials(path: Path | None = None, region: str | None = None) -> Referentials:
+    """The referentials of `path` (default `data_dir()`), refused when they are another région's than
+    `region` (default `PASSERELLE_REGION`): a stack never answers with a neighbour's communes."""
+    path = data_dir() if path is None else path
+    geography = _read(path / "geography.json.gz")
+    found = geography["meta"].get("region")
+    expected = configured_region() if region is None else region
+    if found != expected:
+        raise ValueError(
+            f"{path}/geography.json.gz holds région {found}, PASSERELLE_REGION is {expected}: "
+            f"run scripts/build_reference_data.py --region {expected} (docs/reference-data.md)"
+        )
+    return Referentials(geography, _read(path / "rome.json.gz"), path)
 
 
 @cache

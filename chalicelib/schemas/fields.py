@@ -29,7 +29,7 @@ _INSEE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 _ROME = re.compile(r"^[A-N][0-9]{4}$")
 _OGR = re.compile(r"^[0-9]{1,10}$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-# French numbers only (every account is in Grand Est): 0X XX XX XX XX, +33 / 0033, "+33 (0)6…".
+# French numbers only (every account is in a French région): 0X XX XX XX XX, +33 / 0033, "+33 (0)6…".
 _PHONE = re.compile(r"^(?:0|\+330?|00330?)([1-9][0-9]{8})$")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 _NAME_EXTRA = frozenset(" '’-.")
@@ -37,7 +37,18 @@ _CURSOR = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 
 WHOLE_NUMBER = "Un nombre entier est attendu."
 DATE_FORMAT = "Une date au format AAAA-MM-JJ est attendue."
-UNKNOWN_BASSIN = "Bassin d'emploi inconnu : un code de zone d'emploi du Grand Est est attendu (ex. 4410)."
+
+
+def unknown_bassin_message() -> str:
+    """French, naming the région served (chalicelib/regions/<code>.json) and, as an example, the
+    bassin of its most populous commune."""
+    from chalicelib.region import get_identity
+
+    refs = get_referentials()
+    example = max(refs.communes.values(), key=lambda c: (c.population, c.code_insee)).bassin_code
+    return f"Bassin d'emploi inconnu : un code de zone d'emploi {get_identity().name_of} est attendu (ex. {example})."
+
+
 BAD_CURSOR = "Curseur de pagination invalide ou périmé : reprenez depuis la première page."
 
 
@@ -132,11 +143,13 @@ Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(norma
 
 # --- reference data ---------------------------------------------------------------------------
 def known_commune(value: str) -> str:
-    """An INSEE code of a Grand Est commune; a historical code becomes today's commune."""
+    """An INSEE code of a commune of the région; a historical code becomes today's commune."""
+    from chalicelib.region import get_identity
+
     code = value.strip().upper()
     commune = get_referentials().commune(code) if _INSEE.match(code) else None
     if commune is None:
-        raise ValueError("Commune inconnue : indiquez le code INSEE d'une commune du Grand Est.")
+        raise ValueError(f"Commune inconnue : indiquez le code INSEE d'une commune {get_identity().name_of}.")
     return commune.code_insee
 
 
@@ -176,13 +189,13 @@ def competences_outside(codes: list[str], metier_codes: list[str]) -> list[str]:
 
 def known_bassin(value: str | None) -> str | None:
     if value is not None and value not in get_referentials().bassins:
-        raise ValueError(UNKNOWN_BASSIN)
+        raise ValueError(unknown_bassin_message())
     return value
 
 
 CodeInsee = Annotated[
     str,
-    Field(min_length=5, max_length=5, description="Code INSEE d'une commune du Grand Est"),
+    Field(min_length=5, max_length=5, description="Code INSEE d'une commune de la région servie"),
     AfterValidator(known_commune),
 ]
 CodeRome = Annotated[

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
-BassinCode = Annotated[str, Field(pattern=r"^44\d\d$")]
+from chalicelib.schemas.fields import known_bassin
+
+# A bassin of the région served (zone d'emploi 2020: "4410", or "0058" for a zone crossing a border).
+BassinCode = Annotated[str, Field(pattern=r"^[0-9]{4}$"), AfterValidator(known_bassin)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 

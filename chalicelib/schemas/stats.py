@@ -119,12 +119,12 @@ class StatsView(BaseModel):
     rows: list[DimensionRow] = Field(
         default_factory=list, description="Une ligne par valeur de la ventilation (`by`)"
     )
-    region: BassinFigures = Field(description="Total des 27 bassins du Grand Est")
+    region: BassinFigures = Field(description="Total des bassins de la région servie")
     trend: list[TrendPoint] = Field(default_factory=list, description="Évolution mois par mois, région")
 
 
 class StatsRefreshRequest(Body):
-    """POST /api/staff/stats/refresh: recompute one bassin's figures now (all 27 without `bassin`)."""
+    """POST /api/staff/stats/refresh: recompute one bassin's figures now (all of the région's without `bassin`)."""
 
     bassin: BassinCode | None = None
 

@@ -30,6 +30,7 @@ from chalicelib.domain.followup import (
 )
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.observability import logger
+from chalicelib.region import get_identity
 from chalicelib.repositories import followup as followup_repo
 from chalicelib.repositories import stats
 from chalicelib.schemas.followup_store import FollowupRecord
@@ -346,7 +347,8 @@ def get_stats(query: StatsQuery) -> StatsView:
         for code in codes
     ]
     region_items = [stored.get(code, {}) for code in sorted(refs.bassins)]
-    region = _figures("grand-est", "Grand Est", region_items, first, last)
+    identity = get_identity()
+    region = _figures(f"region-{identity.code}", identity.name, region_items, first, last)
     if query.by == "bassin":
         rows = [
             DimensionRow(**b.model_dump(by_alias=False, include=set(DimensionRow.model_fields)))

@@ -229,3 +229,29 @@ def test_step_3_puts_the_zip_in_s3_and_the_template_points_at_it() -> None:
     assert code_uris and all(uri == {"Bucket": "bucket", "Key": "packages/abc.zip"} for uri in code_uris)
     with pytest.raises(ValueError, match="CodeUri"):
         with_code_location(located, "bucket", "again.zip")  # already located: not a package template
+
+
+def test_a_second_region_deploys_beside_the_first(report) -> None:
+    # Issue 18: Hauts-de-France's stage test-r32 in the same (moto) account as Grand Est's test.
+    first, second = report["outputs"], report["second_region"]
+    names = ("DataTableName", "IdempotencyTableName", "SiteBucketName", "ExportsBucketName",
+             "DeploymentBucketName", "MatchingQueueUrl", "SigningSecretName", "StaffEmailsParameterName")  # fmt: skip
+
+    assert second["stage"] == "test-r32"
+    assert {"passerelle-test", "passerelle-test-r32"} <= set(second["stacks"])
+    assert second["outputs"]["DataTableName"] == "passerelle-test-r32-data"
+    assert second["outputs"]["SiteBucketName"] == "passerelle-test-r32-site-123456789012-eu-west-3"
+    for name in names:
+        assert second["outputs"][name] != first[name], name
+    env = second["environment"]
+    assert env["PASSERELLE_REGION"] == "32" and env["PASSERELLE_STAGE"] == "test-r32"
+    assert env["PASSERELLE_TABLE"] == "passerelle-test-r32-data"
+    assert report["environment"]["PASSERELLE_REGION"] == "44"
+    assert second["chalice_stage_written"] is True
+    assert second["chalice_stage_unchanged_on_rerun"] is True
+    # Its functions reach only its own resources.
+    named = [r for r in second["policy_resources"] if "passerelle" in r and ":identity/" not in r]
+    assert named and all("passerelle-test-r32" in r or "passerelle/test-r32/" in r for r in named), named
+    senders = [r for r in second["policy_resources"] if ":identity/" in r]
+    assert senders and all("passerelle.r32.example" in r for r in senders), senders
+    assert env["PASSERELLE_SENDER"] == "ne-pas-repondre@passerelle.r32.example"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FOUNDATION = {"config", "context", "errors", "observability"}
+FOUNDATION = {"config", "context", "errors", "observability", "region"}
 # package (or top-level module) of chalicelib → what it may import besides itself
 ALLOWED: dict[str, set[str]] = {
     "app": {"api", "jobs", *FOUNDATION},
@@ -25,11 +25,13 @@ ALLOWED: dict[str, set[str]] = {
     "services": {"repositories", "gateways", "emails", "schemas", "domain", *FOUNDATION},
     "repositories": {"schemas", "domain", "aws", *FOUNDATION},
     "gateways": {"aws", *FOUNDATION},
-    "emails": {"config"},
-    "schemas": {"domain", "errors", "context"},
+    "emails": {"config", "region"},
+    "schemas": {"domain", "errors", "context", "region"},
     "domain": set(),
     "aws": set(),
     "config": set(),
+    "region": set(),  # the région's identity (issue 18)
+    "regions": set(),
     "context": set(),
     "errors": set(),
     "observability": set(),

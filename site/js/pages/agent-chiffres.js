@@ -9,6 +9,7 @@ import { DATE_SHAPE } from './employeur-common.js';
 import {
   accessProblem, checkPeriod, formatDateTime, formatNumber, formatPercent, loadBassins, showSpace,
 } from './agent-common.js';
+import { regionName } from '../region.js';
 
 /** A Placement {eligible, placed, rate (a percentage, null with nobody eligible)} as shown. */
 function share({ eligible, placed, rate }) {
@@ -94,7 +95,7 @@ function render(body, bassinCode) {
   const bassins = [...body.bassins].sort((a, b) => bassinName(a).localeCompare(bassinName(b), 'fr'));
   const { region } = body;
   figures = { bassins, region };
-  const where = bassinCode ? `bassin de ${bassinLabels.get(bassinCode) || bassinCode}` : 'Grand Est';
+  const where = bassinCode ? `bassin de ${bassinLabels.get(bassinCode) || bassinCode}` : regionName;
   const period = periodText(body.period);
   document.getElementById('titre-resultats').textContent = `Résultats : ${where}, ${period}`;
   const shown = bassinCode ? bassins.find((b) => b.code === bassinCode) : region;
@@ -103,7 +104,7 @@ function render(body, bassinCode) {
     ? `Chiffres calculés le ${formatDateTime(refreshed)}.`
     : 'Ces chiffres n’ont pas encore été calculés pour tous les bassins.';
   document.getElementById('stats-rows').replaceChildren(...bassins.map((bassin) => tableRow(bassin, bassinName(bassin))));
-  document.getElementById('stats-total').replaceChildren(...(region ? [tableRow(region, 'Grand Est')] : []));
+  document.getElementById('stats-total').replaceChildren(...(region ? [tableRow(region, regionName)] : []));
   renderChart();
   results.hidden = false;
   setStatus(statsStatus, bassins.length || region

@@ -8,6 +8,7 @@ import { h, setStatus, showErrors } from '../forms.js';
 import {
   accessProblem, checkPeriod, follow, formatNumber, formatPercent, idempotencyKeys, progressValue, showSpace,
 } from './agent-common.js';
+import { regionName } from '../region.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const CLASSES = [
@@ -137,7 +138,7 @@ function render(body, query) {
   const due = query.due;
   const region = body.region.followup[due];
   document.getElementById('headline').textContent =
-    `Grand Est : ${shareText(region.in_job_rate)} des personnes arrivées à ${DUE_WORDS[due]} sont en emploi ; ` +
+    `${regionName} : ${shareText(region.in_job_rate)} des personnes arrivées à ${DUE_WORDS[due]} sont en emploi ; ` +
     `taux de réponse à l’enquête ${shareText(region.response_rate)}.`;
   renderMap(body.bassins, due);
   document.getElementById('col-name').textContent = NAMES[body.by] || NAMES.bassin;

@@ -9,6 +9,7 @@ import { formatDate, formatPhone } from '../format.js';
 import { answerBlock } from '../answers.js';
 import { matchChoice } from '../match-choice.js';
 import { offerCard } from '../offers.js';
+import { service } from '../region.js';
 
 const status = document.getElementById('status');
 const alertBox = document.getElementById('alert');
@@ -223,7 +224,7 @@ async function deleteAccount() {
     document.getElementById('space').hidden = true;
     setStatus(status, '');
     showPanel(document.getElementById('signed-out'), 'Votre compte a été supprimé',
-      'Toutes vos données ont été effacées de Passerelle. Merci d’avoir utilisé le service.',
+      `Toutes vos données ont été effacées de ${service}. Merci d’avoir utilisé le service.`,
       h('p', {}, h('a', { href: '/', text: 'Retour à l’accueil' })));
   } else {
     alertBox.textContent = errorMessage(result);

@@ -3,6 +3,7 @@
 import { apiPost, errorMessage, fieldErrors } from '../api.js';
 import { candidateFields } from '../candidate-fields.js';
 import { clearErrors, h, showErrors, showPanel, whileBusy } from '../forms.js';
+import { service } from '../region.js';
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
@@ -88,7 +89,7 @@ function showConfirmation() {
   document.getElementById('inscription').hidden = true;
   showPanel(
     document.getElementById('confirmation'),
-    'Bienvenue sur Passerelle',
+    `Bienvenue sur ${service}`,
     'Inscription enregistrée. Un lien de connexion vient de vous être envoyé par e-mail.',
     'Ouvrez-le dans les 15 minutes pour accéder à votre espace. Pensez à regarder dans vos courriers indésirables.',
     h('p', {}, 'Pas de message ? ', h('a', { href: '/connexion.html', text: 'Demandez un nouveau lien de connexion' }), '.'),

@@ -3,6 +3,7 @@
 
 import { apiPost, errorMessage, fieldErrors } from '../api.js';
 import { clearErrors, setStatus, showErrors, whileBusy } from '../forms.js';
+import { service } from '../region.js';
 
 const SPACE_BY_ROLE = {
   candidate: '/candidat/espace.html',
@@ -92,5 +93,5 @@ const token = tokenFromHash();
 if (token) {
   openSession(token);
 } else if (new URLSearchParams(window.location.search).has('deconnexion')) {
-  setStatus(status, 'Vous êtes déconnecté. À bientôt sur Passerelle.', 'success');
+  setStatus(status, `Vous êtes déconnecté. À bientôt sur ${service}.`, 'success');
 }

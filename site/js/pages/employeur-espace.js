@@ -9,6 +9,7 @@ import { contractLabel, formatDate, formatPhone, plural } from '../format.js';
 import { outcomeForm } from '../outcome.js';
 import { companyEditor } from '../employer-company-editor.js';
 import { showAccessProblem, takeFlag } from './employeur-common.js';
+import { service } from '../region.js';
 
 const FLAGS = {
   publiee: 'Votre offre est publiée. Les candidats qui lui correspondent vous seront proposés d’ici quelques minutes.',
@@ -247,7 +248,7 @@ async function loadOffers(more = false) {
   offersMore.hidden = !offersCursor;
   setStatus(offersStatus, offersList.children.length
     ? ''
-    : 'Vous n’avez pas encore publié d’offre. Publiez-en une : Passerelle vous proposera les candidats formés de votre bassin d’emploi.');
+    : `Vous n’avez pas encore publié d’offre. Publiez-en une : ${service} vous proposera les candidats formés de votre bassin d’emploi.`);
   if (more) {
     offersList.children[firstNew]?.querySelector('h3')?.focus();
   }
@@ -370,7 +371,7 @@ async function deleteAccount() {
     space.hidden = true;
     setStatus(status, '');
     showPanel(document.getElementById('signed-out'), 'Votre compte a été supprimé',
-      'Vos offres sont clôturées et les informations de votre entreprise ont été effacées de Passerelle. Merci d’avoir utilisé le service.',
+      `Vos offres sont clôturées et les informations de votre entreprise ont été effacées de ${service}. Merci d’avoir utilisé le service.`,
       h('p', {}, h('a', { href: '/', text: 'Retour à l’accueil' })));
   } else if (!showAccessProblem(result.status === 401 ? 401 : 0, space)) {
     alertBox.textContent = errorMessage(result);

@@ -6,6 +6,7 @@ import { communeAutocomplete, metierAutocomplete } from '../autocomplete.js';
 import { competencePicker } from '../competences.js';
 import { clearErrors, h, showErrors } from '../forms.js';
 import { DATE_SHAPE, idempotencyKeys, showAccessProblem, todayInParis } from './employeur-common.js';
+import { pageTitle } from '../region.js';
 
 const MAX_COMPETENCES = 20;
 const MAX_POSITIONS = 50;
@@ -182,7 +183,7 @@ async function loadOffer() {
 
 function switchToEditMode() {
   document.getElementById('page-title').textContent = 'Modifier l’offre';
-  document.title = 'Modifier l’offre — Passerelle, Région Grand Est';
+  document.title = pageTitle('Modifier l’offre');
   document.getElementById('intro').textContent =
     'Tous les champs sont obligatoires, sauf ceux marqués « facultatif ». Les candidats proposés sont recalculés après vos modifications.';
   submitButton.textContent = 'Enregistrer les modifications';

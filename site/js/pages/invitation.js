@@ -7,6 +7,7 @@ import { communeAutocomplete } from '../autocomplete.js';
 import { clearErrors, h, setStatus, showErrors, showPanel, whileBusy } from '../forms.js';
 import { formatDate } from '../format.js';
 import { todayInParis } from './employeur-common.js';
+import { regionLabel, service } from '../region.js';
 
 const token = new URLSearchParams(window.location.hash.replace(/^#/, '')).get('token') || '';
 const base = `/api/invitations/${encodeURIComponent(token)}`;
@@ -56,7 +57,7 @@ function mountCommune(initial) {
 
 function show(invitation) {
   document.getElementById('intro').textContent =
-    `${invitation.structure.name} vous invite sur Passerelle, le service de la Région Grand Est qui présente les personnes formées aux employeurs de leur bassin d’emploi.`;
+    `${invitation.structure.name} vous invite sur ${service}, le service de la ${regionLabel} qui présente les personnes formées aux employeurs de leur bassin d’emploi.`;
   const training = invitation.training;
   if (training) {
     document.getElementById('training').replaceChildren(
@@ -107,7 +108,7 @@ form.addEventListener('submit', async (event) => {
   const result = await whileBusy(document.getElementById('accept'), 'Inscription…', () => apiPost(base, body));
   if (result.status === 201) {
     finish('Votre inscription est enregistrée',
-      'Vous êtes connecté(e). Passerelle vous propose désormais les offres des employeurs de votre bassin d’emploi.',
+      `Vous êtes connecté(e). ${service} vous propose désormais les offres des employeurs de votre bassin d’emploi.`,
       'Vous pouvez changer à tout moment ce que vous partagez avec l’organisme.',
       h('p', {}, h('a', { class: 'button-link', href: '/candidat/espace.html', text: 'Aller à mon espace' }), ' ',
         h('a', { href: '/candidat/partage.html', text: 'Mon suivi partagé avec les organismes' })));

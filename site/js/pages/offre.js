@@ -6,6 +6,7 @@ import { apiGet, errorMessage } from '../api.js';
 import { h } from '../forms.js';
 import { contractLabel, formatDate, plural } from '../format.js';
 import { matchChoice } from '../match-choice.js';
+import { pageTitle } from '../region.js';
 
 const alertBox = document.getElementById('alert');
 const heading = document.getElementById('offer-title');
@@ -16,7 +17,7 @@ function detail(term, description) {
 
 function renderOffer(offer) {
   heading.textContent = offer.title;
-  document.title = `${offer.title} — Offre d’emploi — Passerelle, Région Grand Est`;
+  document.title = pageTitle(`${offer.title} — Offre d’emploi`);
   document.getElementById('offer-company').textContent = offer.company_name
     ? `${offer.company_name} recrute à ${offer.commune_name}.`
     : `Poste à ${offer.commune_name}.`;

@@ -6,6 +6,7 @@ import { clearErrors, h, setStatus, showErrors, whileBusy } from '../forms.js';
 import { formatDate, plural } from '../format.js';
 import { takeFlag } from './employeur-common.js';
 import { STATUS_LABELS, accessProblem, showSpace } from './organisme-common.js';
+import { pageTitle } from '../region.js';
 
 const CHUNK = 50;
 const FIELD_LABELS = { first_name: 'Prénom', last_name: 'Nom', email: 'E-mail', phone: 'Téléphone' };
@@ -37,7 +38,7 @@ async function loadTraining() {
   }
   const training = result.body;
   document.getElementById('page-title').textContent = training.title;
-  document.title = `${training.title} — Passerelle, Région Grand Est`;
+  document.title = pageTitle(training.title);
   document.getElementById('training').replaceChildren(
     ...dd('Certification', training.certification_title || 'Aucune'),
     ...dd(training.code_rome.length > 1 ? 'Métiers' : 'Métier', metierNames(training)),
