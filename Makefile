@@ -87,8 +87,12 @@ refdata-check: $(PYDEPS)
 unit: install $(PACKAGE)
 	$(PYTEST) -q tests/unit
 
+# Integration modules are spread over TEST_WORKERS processes (pytest-xdist, whole modules per process:
+# module fixtures and the queue counts stay within one process); each process has its own moto server
+# and stack, so each one's tables hold half the suite's data. TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= 2
 integration: install $(PACKAGE)
-	$(PYTEST) -q tests/integration
+	$(PYTEST) -q -n $(TEST_WORKERS) --dist loadfile tests/integration
 
 # The deployment package (scripts/package.py): `chalice package --stage prod`, every module compiled by
 # this venv's Python 3.13, a reproducible zip. Built again only when what goes into it changed.

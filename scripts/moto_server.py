@@ -35,6 +35,15 @@
    writes); moto's own query code then filters, sorts and pages exactly as before. And a
    DynamoDB answer is written with `json.dumps`: moto's generic response serializer spends about
    7 ms per item returned (a Query of 556 items: 4 s), which would otherwise be most of the time.
+
+5. `/moto-api/data.json` lists the e-mails (SES) and SMS (SNS) sent, not every object moto ever
+   made. moto keeps each instance of its models (every DynamoDB item and each copy of it, every
+   SQS message, every S3 key) in a class-level list for that dump, forever, deleted ones too, and
+   the dump `json.dumps` every attribute of each: reading the sign-in e-mail of a new account cost
+   O(everything the server ever stored), and in the integration suite (one server, thousands of
+   items) those reads grew to seconds and then to the 10 s timeout of `scripts/moto_mail.py`. The
+   SES and SNS models are still tracked (the only parts of data.json the project reads); the
+   others are not, which also ends the leak.
 """
 
 from __future__ import annotations
@@ -64,6 +73,7 @@ def patch_moto() -> None:
 
     status._passerelle_patched = True
     models.FakeKey.status = property(status, original.fset)
+    _track_messages_only()
     _serialize_dynamodb()
     _snapshot_touched_items_only()
     if os.environ.get("PASSERELLE_MOTO_INDEXED_QUERIES") == "1":
@@ -206,6 +216,26 @@ def _indexed_queries() -> None:
     for name in ("transact_write_items", "restore_table_from_backup", "restore_table_to_point_in_time"):
         if hasattr(models.DynamoDBBackend, name):
             setattr(models.DynamoDBBackend, name, dropping(getattr(models.DynamoDBBackend, name)))
+
+
+DUMPED_SERVICES = frozenset({"ses", "sns"})  # what /moto-api/data.json still lists (fix 5)
+
+
+def _track_messages_only() -> None:
+    from moto.core import model_instances
+    from moto.core.common_models import BaseModel
+
+    def __new__(cls, *args, **kwargs):
+        instance = super(BaseModel, cls).__new__(cls)
+        if cls.__module__.split(".")[1] in DUMPED_SERVICES:
+            cls.instances_tracked.append(instance)
+        return instance
+
+    BaseModel.__new__ = __new__
+    for service, classes in model_instances.model_data.items():  # what was made before the patch
+        if service not in DUMPED_SERVICES:
+            for cls in classes.values():
+                cls.instances_tracked.clear()
 
 
 def _serialize_dynamodb() -> None:

@@ -14,7 +14,8 @@ from chalicelib.services import housekeeping
 from chalicelib.services.candidate_account import erase
 from tests.integration.helpers import mails_to, say_interest, seed_candidate, seed_match, seed_offer
 
-pytestmark = pytest.mark.usefixtures("empty_queues")
+# The daily jobs read whole index partitions (a day's unanswered interests): only this module's data.
+pytestmark = [pytest.mark.usefixtures("empty_queues"), pytest.mark.own_table]
 
 
 def test_inactive_candidate_is_warned_once_then_erased(stack_env, moto_endpoint):

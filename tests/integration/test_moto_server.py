@@ -1,5 +1,6 @@
 """The fixes of scripts/moto_server.py keep DynamoDB's guarantees: serialised requests, and
-transactions that roll back only the items they touched (all-or-nothing, no lost neighbour)."""
+transactions that roll back only the items they touched (all-or-nothing, no lost neighbour); and
+/moto-api/data.json (the e-mail reader) stays the size of the mail sent, not of the tables."""
 
 from __future__ import annotations
 
@@ -122,3 +123,35 @@ def test_failing_transactions_never_erase_what_others_write_meanwhile(dynamodb, 
     assert errors == []
     assert len(acknowledged) == 160
     assert [pk for pk in acknowledged if get(dynamodb, table, pk) is None] == []
+
+
+def test_data_json_lists_the_mail_sent_not_every_item_ever_stored(moto_endpoint, dynamodb, table):
+    import json
+    import urllib.request
+
+    def dump() -> tuple[dict, float]:
+        with urllib.request.urlopen(f"{moto_endpoint}/moto-api/data.json", timeout=30) as response:
+            body = response.read()
+        return json.loads(body), len(body)
+
+    _, size_before = dump()
+    for n in range(300):
+        dynamodb.put_item(TableName=table, Item={**key(f"many-{n}"), "v": {"S": "x" * 200}})
+    address = f"fix5-{uuid.uuid4().hex[:8]}@example.org"
+    ses = boto3.client(
+        "ses",
+        endpoint_url=moto_endpoint,
+        region_name="eu-west-3",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    ses.verify_email_identity(EmailAddress="fix5@example.org")
+    ses.send_email(
+        Source="fix5@example.org",
+        Destination={"ToAddresses": [address]},
+        Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}},
+    )
+    data, size_after = dump()
+    assert [m for m in data["ses"]["Message"] if address in m["destinations"]["ToAddresses"]]
+    assert all(items == [] for items in data.get("dynamodb", {}).values())
+    assert size_after - size_before < 60_000  # the 300 items of 200+ bytes are not in the dump
