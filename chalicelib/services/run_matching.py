@@ -202,8 +202,14 @@ def _check_residents(
             repaired.append((cid, entry, LISTED_BY_RUN, new_keys, set()))
             listed[cid] = entry
     withdrawn = {cid for cid in suspects if cid not in profiles or not profiles[cid].matchable}
+    moved = []  # listed here, now living elsewhere (an event lost): matched on their current profile
+    for cid in suspects:
+        record = profiles.get(cid)
+        if cid not in withdrawn and record.version > listed[cid].version:
+            listed[cid] = match_index.reach_candidate(record)
+            moved.append(cid)
     written = match_index.repair("candidate", repaired, now) if repaired else 0
-    again = [c for c, *_ in repaired] + sorted(withdrawn)
+    again = [c for c, *_ in repaired] + sorted(withdrawn) + moved
     if again:
         send_matching_batch([{"type": "candidate", "candidate_id": c, "bassin": bassin} for c in again])
     return [c for cid, c in listed.items() if cid not in withdrawn], written
