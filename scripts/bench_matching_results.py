@@ -31,20 +31,10 @@ from scripts.bench_matching_data import TODAY, RomeLabels, changed_offer, genera
 
 
 def _record(m, now: str = "2026-03-02T03:00:00Z") -> MatchRecord:
-    # The fields services/run_matching.py stores; employer and bassin are the same for all here.
-    return MatchRecord(
-        offer_id=m.offer_id,
-        candidate_id=m.candidate_id,
-        employer_id="employer",
-        bassin="bassin",
-        score=m.score,
-        exact=m.exact,
-        distance_km=round(m.distance_km, 1),
-        competences_held=m.competences_held,
-        competences_required=m.competences_required,
-        reasons=list(m.reasons),
-        computed_at=now,
-    )
+    # What the workers store (services/matching_inputs.py); employer and bassin the same for all here.
+    from chalicelib.services.matching_inputs import match_record
+
+    return match_record(m, "employer", "bassin", now)
 
 
 def _comparable(record: MatchRecord) -> tuple:

@@ -202,12 +202,13 @@ def load_demo_data(seed: int = 2026) -> str:
         offers.create(offer)
 
     people = 36
+    listed = []
     for index in range(people):
         # Three people near each offer, with its métier: the demo shows matches right away.
         offer = posted[index % len(posted)]
         commune = refs.commune(offer.code_insee if index % 3 else communes[index % len(communes)])
         code = offer.code_rome
-        candidates.create(
+        listed.append(
             CandidateRecord(
                 id=f"demo-cand-{index:02d}",
                 email=DEMO_CANDIDATE if index == 0 else f"candidat{index}@example.org",
@@ -235,6 +236,12 @@ def load_demo_data(seed: int = 2026) -> str:
                 last_active_at=now,
             )
         )
+        candidates.create(listed[-1])
+    # In the per-event matching index, as their sign-up's event would have listed them: the first
+    # scheduled run reads every candidate who can reach a bassin from there (docs/matching.md).
+    from chalicelib.services.run_matching import list_pending
+
+    list_pending(listed, now)
     from scripts.demo_structures import load_structures
 
     structures = load_structures([f"demo-cand-{index:02d}" for index in range(1, people)])

@@ -21,7 +21,7 @@ from typing import Any
 
 from chalicelib.repositories import db, keys
 from chalicelib.repositories.db import Key, data_table, query_all
-from chalicelib.repositories.matches import match_item
+from chalicelib.repositories.matches import write_into
 from chalicelib.schemas.candidates_store import CandidateRecord
 from chalicelib.schemas.match_index_store import (
     MatchedRecord,
@@ -79,14 +79,8 @@ def write_changes(
     """An item's matches to put and delete, then the lists they changed, in the same
     BatchWriteItem requests (25 items each: one or two for most events); returns the matches written.
     The lists go last: a crash before them leaves the old lists, and the retried event redoes it."""
-    written = 0
     with data_table().batch_writer() as batch:
-        for record in puts:
-            batch.put_item(Item=match_item(record))
-            written += 1
-        for offer_id, candidate_id in deletes:
-            batch.delete_item(Key=keys.match(offer_id, candidate_id))
-            written += 1
+        written = write_into(batch, puts, deletes)
         for record in lists:
             if record.ids or record.digest:
                 batch.put_item(Item=list_item(record))

@@ -215,14 +215,19 @@ def existing_match_records(offer_id: str) -> dict[tuple[str, str], MatchRecord]:
 
 def apply_changes(puts: Iterable[MatchRecord], deletes: Iterable[tuple[str, str]]) -> int:
     """BatchWriteItem (25 per request, unprocessed items retried by boto3's batch writer)."""
-    written = 0
     with data_table().batch_writer() as batch:
-        for record in puts:
-            batch.put_item(Item=match_item(record))
-            written += 1
-        for offer_id, candidate_id in deletes:
-            batch.delete_item(Key=keys.match(offer_id, candidate_id))
-            written += 1
+        return write_into(batch, puts, deletes)
+
+
+def write_into(batch, puts: Iterable[MatchRecord], deletes: Iterable[tuple[str, str]]) -> int:
+    """The puts and deletes added to a batch writer (shared with other items): how many."""
+    written = 0
+    for record in puts:
+        batch.put_item(Item=match_item(record))
+        written += 1
+    for offer_id, candidate_id in deletes:
+        batch.delete_item(Key=keys.match(offer_id, candidate_id))
+        written += 1
     return written
 
 

@@ -101,8 +101,9 @@ def match_bassin(bassin: str, today: date, now: str, offer_ids: set[str] | None 
         # Who can work in the bassin, once each, from the per-event index (GSI2 MREACH#<b>): about
         # 3.5 bassins per candidate instead of every profile of the bassins within 200 km.
         reaching = match_index.candidates_reaching_bassin(bassin)
-    if offer_ids is None:  # the reconciliation of the per-event indexes (docs/matching.md)
+    if offer_inputs or offer_ids is None:  # the residents in the per-event index (docs/matching.md)
         reaching, result.index_repaired = _check_residents(bassin, reaching, now)
+    if offer_ids is None:
         result.index_repaired += _repair_offers(offers, today, now)
     candidate_inputs = [i for i in map(_entry_input, reaching) if i] if offer_inputs else []
     matching = run_matching(
@@ -192,21 +193,39 @@ def _check_residents(
     # profile itself (consistent) before leaving anyone out.
     suspects = [c.id for c in reaching if c.id not in versions and _home_bassin(c.code_insee) == bassin]
     profiles = candidates_repo.get_many([*stale, *suspects], consistent=True) if stale or suspects else {}
-    repaired = []
-    for cid in stale:
-        record = profiles.get(cid)
-        if record is not None and record.matchable:
-            entry = match_index.reach_candidate(record)
-            new_keys = candidate_index_keys(record.code_insee, record.mobility_km, record.metier_codes)
-            # MATCHED version -1: listed by the run, not yet matched by the event queued below.
-            repaired.append((cid, entry, LISTED_BY_RUN, new_keys, set()))
-            listed[cid] = entry
+    repaired = [p for p in map(profiles.get, stale) if p is not None and p.matchable]
+    for record in repaired:
+        listed[record.id] = match_index.reach_candidate(record)
     withdrawn = {cid for cid in suspects if cid not in profiles or not profiles[cid].matchable}
-    written = match_index.repair("candidate", repaired, now) if repaired else 0
-    again = [c for c, *_ in repaired] + sorted(withdrawn)
+    moved = []  # listed here, now living elsewhere (an event lost): matched on their current profile
+    for cid in suspects:
+        record = profiles.get(cid)
+        if cid not in withdrawn and record.version > listed[cid].version:
+            listed[cid] = match_index.reach_candidate(record)
+            moved.append(cid)
+    written = list_pending(repaired, now) if repaired else 0
+    again = [r.id for r in repaired] + sorted(withdrawn) + moved
     if again:
         send_matching_batch([{"type": "candidate", "candidate_id": c, "bassin": bassin} for c in again])
     return [c for cid, c in listed.items() if cid not in withdrawn], written
+
+
+def list_pending(records, now: str) -> int:
+    """Lists matchable profiles in the per-event index as their event would (entries under
+    their keys), MATCHED version LISTED_BY_RUN (-1): their event, queued or to come, still
+    matches them. For profiles written without their event (the run's repair, the demo data)."""
+    items = [
+        (
+            r.id,
+            match_index.reach_candidate(r),
+            LISTED_BY_RUN,
+            candidate_index_keys(r.code_insee, r.mobility_km, r.metier_codes),
+            set(),
+        )
+        for r in records
+        if r.matchable
+    ]
+    return match_index.repair("candidate", items, now)
 
 
 def _home_bassin(code_insee: str) -> str | None:
