@@ -2,7 +2,7 @@
 // (API.md v2: GET /api/structures/me, members, GET/POST /api/trainings).
 
 import { apiDelete, apiGet, apiPost, errorMessage, fieldErrors } from '../api.js';
-import { communeAutocomplete } from '../autocomplete.js';
+import { communeAutocomplete, metierPicker } from '../autocomplete.js';
 import { clearErrors, h, setStatus, showErrors, whileBusy } from '../forms.js';
 import { formatDate } from '../format.js';
 import { EMAIL_SHAPE, idempotencyKeys } from './employeur-common.js';
@@ -113,18 +113,23 @@ document.getElementById('certification-search').addEventListener('click', async 
   certificationCodes.clear();
   const items = result.status === 200 && Array.isArray(result.body) ? result.body : [];
   for (const certification of items) {
-    certificationCodes.set(certification.code, certification.code_rome);
+    certificationCodes.set(certification.code, certification);
     const level = certification.level ? ` — niveau ${certification.level}` : '';
     certificationSelect.append(new Option(`${certification.title}${level}${certification.rncp ? ` (${certification.rncp})` : ''}`, certification.code));
   }
   setStatus(document.getElementById('training-status'), items.length ? `${items.length} certification(s) trouvée(s) : choisissez dans la liste « Résultat ».` : 'Aucune certification trouvée : essayez d’autres mots.');
 });
 certificationSelect.addEventListener('change', () => {
-  const codes = certificationCodes.get(certificationSelect.value);
-  if (codes) document.getElementById('code_rome').value = codes.join(', ');
+  const certification = certificationCodes.get(certificationSelect.value);
+  if (certification) {
+    const labels = new Map((certification.metiers || []).map((metier) => [metier.code_rome, metier.label]));
+    trainingMetiers.add(certification.code_rome.map((code) => ({ code_rome: code, label: labels.get(code) || code })));
+  }
   const title = document.getElementById('title');
   if (certificationSelect.value && !title.value) title.value = certificationSelect.selectedOptions[0].text.split(' — ')[0].split(' (')[0];
 });
+
+const trainingMetiers = metierPicker(document.getElementById('training-metiers'));
 
 communeAutocomplete({
   container: document.getElementById('commune-autocomplete'),
@@ -146,13 +151,13 @@ trainingForm.addEventListener('submit', async (event) => {
     start_date: value('start_date'),
     end_date: value('end_date'),
   };
-  const codes = value('code_rome').split(/[\s,;]+/).filter(Boolean).map((code) => code.toUpperCase());
+  const codes = trainingMetiers.codes();
   if (codes.length) body.code_rome = codes;
   if (value('certification_code')) body.certification_code = value('certification_code');
   if (value('places')) body.places = Number(value('places'));
   const errors = {};
   if (!body.title) errors.title = 'Saisissez l’intitulé de la formation.';
-  if (!body.code_rome && !body.certification_code) errors.code_rome = 'Indiquez au moins un code ROME, ou choisissez une certification.';
+  if (!body.code_rome && !body.certification_code) errors.code_rome = 'Choisissez au moins un métier, ou une certification.';
   if (!body.code_insee) errors.code_insee = 'Saisissez la commune, puis choisissez-la dans la liste.';
   if (!body.start_date) errors.start_date = 'Saisissez la date de début.';
   if (!body.end_date) errors.end_date = 'Saisissez la date de fin.';
