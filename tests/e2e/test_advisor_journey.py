@@ -31,7 +31,7 @@ from tests.e2e.helpers import (
     wait_text,
     wait_until,
 )
-from tests.e2e.people import employer_with_offer
+from tests.e2e.people import MATCH_TIMEOUT_S, employer_with_offer
 
 pytestmark = pytest.mark.e2e
 INVITE = re.compile(r"https?://\S+/invitation\.html#token=[A-Za-z0-9_-]{32,}")
@@ -122,7 +122,7 @@ def test_an_advisor_registers_a_person_who_accepts_then_sees_their_match(stack, 
     assert unknown_reads(api_document, reads) == []
 
     # 4. The matching proposes the cook's offer in Metz; the advisor sees it.
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 2 * MATCH_TIMEOUT_S  # the queue's quick run, then the page's reload
     while True:
         page.goto(stack.site_url + "/organisme/accompagnement.html", wait_until="networkidle")
         row = page.locator("#caseload tbody tr", has_text=last_name)

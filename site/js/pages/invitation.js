@@ -14,6 +14,7 @@ const base = `/api/invitations/${encodeURIComponent(token)}`;
 const form = document.getElementById('accept-form');
 const summary = document.getElementById('error-summary');
 const alertBox = document.getElementById('alert');
+let fromAdvisor = false;
 
 function finish(title, ...lines) {
   document.getElementById('invitation').hidden = true;
@@ -29,6 +30,7 @@ function metierNames(training) {
 // An advisor's invitation: the structure filled the profile in; the person checks it and consents.
 function prefill(invitation) {
   const data = invitation.prefill;
+  fromAdvisor = true;
   document.getElementById('intro').textContent =
     `Votre conseillère ou conseiller de ${invitation.structure.name} a préparé votre inscription à Passerelle, le service de la Région Grand Est qui présente les personnes formées aux employeurs de leur bassin d’emploi. Vérifiez, corrigez si besoin, puis donnez votre accord.`;
   document.getElementById('titre-formation').textContent = 'Votre formation, renseignée par votre conseiller(ère)';
@@ -122,7 +124,9 @@ form.addEventListener('submit', async (event) => {
 document.getElementById('decline').addEventListener('click', async (event) => {
   const result = await whileBusy(event.currentTarget, 'Refus…', () => apiPost(`${base}/decline`, undefined));
   if (result.status === 204) {
-    finish('Invitation refusée', 'C’est noté : vous ne recevrez plus d’invitation pour cette formation. Aucune donnée vous concernant n’est montrée aux employeurs.');
+    finish('Invitation refusée', fromAdvisor
+      ? 'C’est noté : votre inscription préparée par votre structure n’est pas enregistrée, et la structure ne peut pas vous réinscrire. Aucune donnée vous concernant n’est montrée aux employeurs.'
+      : 'C’est noté : vous ne recevrez plus d’invitation pour cette formation. Aucune donnée vous concernant n’est montrée aux employeurs.');
   } else {
     alertBox.textContent = errorMessage(result);
   }
