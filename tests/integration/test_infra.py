@@ -28,6 +28,7 @@ from scripts.provision import (
 REGION = "eu-west-3"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_ENV_KEYS = {
+    "PASSERELLE_REGION",
     "PASSERELLE_TABLE",
     "PASSERELLE_IDEMPOTENCY_TABLE",
     "PASSERELLE_EXPORTS_BUCKET",
@@ -81,6 +82,7 @@ def test_provision_returns_the_app_environment(app_env: dict[str, str]) -> None:
     assert set(app_env) == EXPECTED_ENV_KEYS
     assert all(app_env.values())
     assert app_env["PASSERELLE_STAGE"] == "local"
+    assert app_env["PASSERELLE_REGION"] == "44"  # the tests' région (none set in their environment)
     assert app_env["PASSERELLE_TABLE"] == "passerelle-local-data"
     assert app_env["PASSERELLE_SIGNING_SECRET"] == "passerelle/local/signing-key"
     assert app_env["PASSERELLE_STAFF_EMAILS_PARAM"] == "/passerelle/local/staff-emails"
