@@ -144,7 +144,9 @@ class FakeApi(BaseHTTPRequestHandler):
                 return True
             bassin = query.get("bassin", [""])[0]
             by = query.get("by", ["bassin"])[0]
-            region = _figures("region-44", "Grand Est", 10)  # the default région's (chalicelib/regions/44.json)
+            region = _figures(
+                "region-44", "Grand Est", 10
+            )  # the default région's (chalicelib/regions/44.json)
             rows = (
                 STATS
                 if by == "bassin"
