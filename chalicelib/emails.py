@@ -188,11 +188,11 @@ def invitation_existing_account(structure_name: str, training_title: str, token:
 
 def advisor_invitation(first_name: str, structure_name: str, token: str) -> tuple[str, str, str]:
     return plain(
-        f"{structure_name} vous inscrit sur Passerelle",
+        f"{structure_name} vous inscrit sur {_service()}",
         [
             f"Bonjour {first_name},",
-            f"Votre conseillère ou conseiller de {structure_name} a préparé votre inscription à Passerelle, le "
-            "service de la Région Grand Est qui présente les personnes formées aux employeurs de leur bassin d'emploi.",
+            f"Votre conseillère ou conseiller de {structure_name} a préparé votre inscription à {_service()}, le "
+            f"service de la {_region()} qui présente les personnes formées aux employeurs de leur bassin d'emploi.",
             "Vérifiez ce qui a été renseigné, complétez-le si besoin et donnez votre accord : rien n'est montré aux "
             "employeurs avant. Vous choisissez aussi si vous partagez votre suivi (offres proposées, réponses, "
             "embauche) avec votre structure ; vous pourrez changer d'avis à tout moment. Le lien est valable 30 jours ; "

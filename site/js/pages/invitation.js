@@ -32,7 +32,7 @@ function prefill(invitation) {
   const data = invitation.prefill;
   fromAdvisor = true;
   document.getElementById('intro').textContent =
-    `Votre conseillère ou conseiller de ${invitation.structure.name} a préparé votre inscription à Passerelle, le service de la Région Grand Est qui présente les personnes formées aux employeurs de leur bassin d’emploi. Vérifiez, corrigez si besoin, puis donnez votre accord.`;
+    `Votre conseillère ou conseiller de ${invitation.structure.name} a préparé votre inscription à ${service}, le service de la ${regionLabel} qui présente les personnes formées aux employeurs de leur bassin d’emploi. Vérifiez, corrigez si besoin, puis donnez votre accord.`;
   document.getElementById('titre-formation').textContent = 'Votre formation, renseignée par votre conseiller(ère)';
   document.getElementById('share-label').replaceChildren(
     `Je partage mon suivi (offres proposées, mes réponses, embauche, situation après la formation) avec ${invitation.structure.name}, qui m’accompagne. `,
