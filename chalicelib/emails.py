@@ -204,10 +204,10 @@ def advisor_invitation(first_name: str, structure_name: str, token: str) -> tupl
 
 def advisor_invitation_existing_account(structure_name: str, token: str) -> tuple[str, str, str]:
     return plain(
-        f"{structure_name} vous propose de suivre votre recherche sur Passerelle",
+        f"{structure_name} vous propose de suivre votre recherche sur {_service()}",
         [
             "Bonjour,",
-            f"Votre conseillère ou conseiller de {structure_name} souhaite vous accompagner sur Passerelle. Vous avez "
+            f"Votre conseillère ou conseiller de {structure_name} souhaite vous accompagner sur {_service()}. Vous avez "
             "déjà un compte : ouvrez le lien ci-dessous pour choisir si vous partagez votre suivi (offres proposées, "
             "réponses, embauche) avec votre structure, ou pour refuser. Aucun second compte n'est créé. Le lien est "
             "valable 30 jours.",
@@ -219,7 +219,7 @@ def advisor_invitation_existing_account(structure_name: str, token: str) -> tupl
 def advisor_digest_data(structure_name: str, changes: list[str], space: str) -> dict:
     """The values of the `plain` template for an advisor's daily digest (sent through the outbox)."""
     return {
-        "subject": "Passerelle : les nouvelles des personnes que vous accompagnez",
+        "subject": f"{_service()} : les nouvelles des personnes que vous accompagnez",
         "paragraphs": [
             "Bonjour,",
             f"Voici ce qui a changé depuis hier pour les personnes inscrites par {structure_name} :",

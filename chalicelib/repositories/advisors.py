@@ -11,23 +11,18 @@ from typing import Any
 
 from chalicelib.repositories import db, keys
 from chalicelib.repositories.db import Key, data_table, query_all
-from chalicelib.repositories.trainings import INVITATION_GRACE_S
+from chalicelib.repositories.trainings import INVITATION_GRACE_S, person_line_item
 from chalicelib.schemas.trainings_store import AdvisedRecord, InvitationRecord
 
 
 def line_item(record: AdvisedRecord) -> dict[str, Any]:
-    item = {
-        **keys.advised(record.structure_id, record.email_hash),
-        "kind": "advised",
-        **record.model_dump(mode="json", exclude_none=True),
-    }
-    if record.candidate_id:
-        item["GSI1PK"] = keys.candidate_advised_gsi1(record.candidate_id)
-        item["GSI1SK"] = keys.structure_pk(record.structure_id)
-        if record.shared and record.status == "registered":  # the staff figures by structure
-            item["GSI3PK"] = keys.SHARING_GSI3
-            item["GSI3SK"] = keys.sharing_sort(record.candidate_id, record.structure_id)
-    return item
+    return person_line_item(
+        keys.advised(record.structure_id, record.email_hash),
+        "advised",
+        record,
+        keys.candidate_advised_gsi1,
+        keys.structure_pk(record.structure_id),
+    )
 
 
 def _line(item: dict[str, Any]) -> AdvisedRecord:

@@ -8,11 +8,17 @@ Invitation: PK=INVITE#<hmac(token)>, SK=INVITE, written in the same transaction 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib.repositories import db, keys
 from chalicelib.repositories.db import Key, data_table, query_all
-from chalicelib.schemas.trainings_store import InvitationRecord, TraineeRecord, TrainingSessionRecord
+from chalicelib.schemas.trainings_store import (
+    AdvisedRecord,
+    InvitationRecord,
+    TraineeRecord,
+    TrainingSessionRecord,
+)
 
 INVITATION_GRACE_S = 24 * 3600  # TTL after expiry: the link answers 404 from `expires_at` anyway
 
@@ -60,19 +66,34 @@ def list_all() -> list[TrainingSessionRecord]:
 
 
 # --- cohort lines ------------------------------------------------------------------------------------
-def trainee_item(record: TraineeRecord) -> dict[str, Any]:
-    item = {
-        **keys.trainee(record.training_id, record.email_hash),
-        "kind": "trainee",
-        **record.model_dump(mode="json", exclude_none=True),
-    }
+def person_line_item(
+    line_keys: dict[str, str],
+    kind: str,
+    record: TraineeRecord | AdvisedRecord,
+    gsi1pk_of: Callable[[str], str],
+    gsi1sk: str,
+) -> dict[str, Any]:
+    """A structure's line for one person (a cohort's trainee, an advisor's registration): once the
+    person has an account it is found from them (GSI1), and while they share it counts in the staff
+    figures by structure (sparse GSI3)."""
+    item = {**line_keys, "kind": kind, **record.model_dump(mode="json", exclude_none=True)}
     if record.candidate_id:
-        item["GSI1PK"] = keys.candidate_trainees_gsi1(record.candidate_id)
-        item["GSI1SK"] = keys.training_pk(record.training_id)
+        item["GSI1PK"] = gsi1pk_of(record.candidate_id)
+        item["GSI1SK"] = gsi1sk
         if record.shared and record.status == "registered":  # the staff figures by structure
             item["GSI3PK"] = keys.SHARING_GSI3
             item["GSI3SK"] = keys.sharing_sort(record.candidate_id, record.structure_id)
     return item
+
+
+def trainee_item(record: TraineeRecord) -> dict[str, Any]:
+    return person_line_item(
+        keys.trainee(record.training_id, record.email_hash),
+        "trainee",
+        record,
+        keys.candidate_trainees_gsi1,
+        keys.training_pk(record.training_id),
+    )
 
 
 def _trainee(item: dict[str, Any]) -> TraineeRecord:

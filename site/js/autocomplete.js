@@ -104,6 +104,26 @@ function mount({ container, id, labelId, path, suggestion, inputValue, onConfirm
   return input;
 }
 
+/** The commune field as site/_macros.html's `commune` macro writes it (ids commune-*, the hidden
+ *  code_insee). With `bassinText`, the chosen commune's bassin is said in that element. */
+export function communeField({ required = true, initial, onSelect, bassinText } = {}) {
+  return communeAutocomplete({
+    container: document.getElementById('commune-autocomplete'),
+    id: 'commune-input',
+    labelId: 'commune-label',
+    hiddenInput: document.getElementById('code_insee'),
+    describedBy: ['commune-hint'],
+    required,
+    initial,
+    onSelect: (commune) => {
+      if (bassinText) {
+        bassinText.textContent = commune && commune.bassin ? `Bassin d’emploi : ${commune.bassin.label}.` : '';
+      }
+      onSelect?.(commune);
+    },
+  });
+}
+
 /**
  * Commune field: the visible text input plus a hidden input that holds the chosen code_insee.
  * Typing after a choice empties the hidden value until a commune is chosen again ('input'

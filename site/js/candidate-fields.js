@@ -3,23 +3,13 @@
 // (catalogue search, title, métiers), target métiers, competences of the chosen métiers, and the
 // request body they make (the candidate sign-up's fields, without the consents).
 
-import { certificationAutocomplete, communeAutocomplete, metierPicker } from './autocomplete.js';
+import { certificationAutocomplete, communeField, metierPicker } from './autocomplete.js';
 import { competencePicker } from './competences.js';
 
 export function candidateFields(form) {
   const value = (id) => document.getElementById(id).value.trim();
   const bassinText = document.getElementById('commune-bassin');
-  communeAutocomplete({
-    container: document.getElementById('commune-autocomplete'),
-    id: 'commune-input',
-    labelId: 'commune-label',
-    hiddenInput: document.getElementById('code_insee'),
-    describedBy: ['commune-hint'],
-    required: true,
-    onSelect: (commune) => {
-      bassinText.textContent = commune && commune.bassin ? `Bassin d’emploi : ${commune.bassin.label}.` : '';
-    },
-  });
+  communeField({ bassinText });
   const competences = competencePicker({
     groups: document.getElementById('competence-groups'),
     tools: document.getElementById('competences-tools'),

@@ -3,7 +3,7 @@
 // with the sign-up's autocompletes. PATCH /api/candidates/me with If-Match: a 409 says that the
 // profile changed meanwhile (another tab, another device) and offers to reload it.
 
-import { communeAutocomplete, metierPicker } from './autocomplete.js';
+import { communeField, metierPicker } from './autocomplete.js';
 import { competencePicker } from './competences.js';
 import { editPanel } from './edit-panel.js';
 
@@ -50,17 +50,9 @@ export function profileEditor({ current, onSaved, reload, onSignedOut }) {
     for (const id of ['commune-autocomplete', 'training-metiers-autocomplete', 'target-metiers-autocomplete']) {
       document.getElementById(id).replaceChildren();
     }
-    communeAutocomplete({
-      container: document.getElementById('commune-autocomplete'),
-      id: 'commune-input',
-      labelId: 'commune-label',
-      hiddenInput: document.getElementById('code_insee'),
-      describedBy: ['commune-hint'],
-      required: true,
+    communeField({
       initial: { code_insee: profile.code_insee, name: profile.commune_name, postal_codes: [], bassin: profile.bassin },
-      onSelect: (chosen) => {
-        bassinText.textContent = chosen && chosen.bassin ? `Bassin d’emploi : ${chosen.bassin.label}.` : '';
-      },
+      bassinText,
     });
     bassinText.textContent = '';
     const refresh = () => competences.setMetiers(chosenMetiers());

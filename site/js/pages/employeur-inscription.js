@@ -1,7 +1,7 @@
 // employeur/inscription.html: employer sign-up, POST /api/employers (API.md, Employers and offers).
 
 import { apiPost, errorMessage, fieldErrors } from '../api.js';
-import { communeAutocomplete } from '../autocomplete.js';
+import { communeField } from '../autocomplete.js';
 import { clearErrors, h, showErrors, showPanel, whileBusy } from '../forms.js';
 import { EMAIL_SHAPE, idempotencyKeys } from './employeur-common.js';
 
@@ -11,17 +11,7 @@ const bassinText = document.getElementById('commune-bassin');
 const keys = idempotencyKeys();
 const value = (id) => document.getElementById(id).value.trim();
 
-communeAutocomplete({
-  container: document.getElementById('commune-autocomplete'),
-  id: 'commune-input',
-  labelId: 'commune-label',
-  hiddenInput: document.getElementById('code_insee'),
-  describedBy: ['commune-hint'],
-  required: true,
-  onSelect: (commune) => {
-    bassinText.textContent = commune && commune.bassin ? `Bassin d’emploi : ${commune.bassin.label}.` : '';
-  },
-});
+communeField({ bassinText });
 
 // SIRETs are printed in groups ("123 456 789 00012"): spaces are dropped, as the API does.
 const siretDigits = (text) => text.replace(/[\s\u00a0\u202f]+/g, '');

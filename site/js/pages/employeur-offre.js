@@ -2,7 +2,7 @@
 // offers (GET /api/offers/{id} as its owner, then PATCH with If-Match: <version>).
 
 import { apiGet, apiPatch, apiPost, errorMessage, fieldErrors } from '../api.js';
-import { communeAutocomplete, metierAutocomplete } from '../autocomplete.js';
+import { communeField, metierAutocomplete } from '../autocomplete.js';
 import { competencePicker } from '../competences.js';
 import { clearErrors, h, showErrors } from '../forms.js';
 import { DATE_SHAPE, idempotencyKeys, showAccessProblem, todayInParis } from './employeur-common.js';
@@ -52,16 +52,7 @@ function mountCommune(initial) {
       ? `Bassin d’emploi : ${commune.bassin.label}.`
       : '';
   };
-  communeAutocomplete({
-    container: document.getElementById('commune-autocomplete'),
-    id: 'commune-input',
-    labelId: 'commune-label',
-    hiddenInput: document.getElementById('code_insee'),
-    describedBy: ['commune-hint'],
-    required: true,
-    initial,
-    onSelect: describe,
-  });
+  communeField({ initial, onSelect: describe });
   describe(initial);
 }
 

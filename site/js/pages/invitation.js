@@ -3,7 +3,7 @@
 // API.md v2, Invitations.
 
 import { apiGet, apiPost, errorMessage, fieldErrors } from '../api.js';
-import { communeAutocomplete } from '../autocomplete.js';
+import { communeField } from '../autocomplete.js';
 import { clearErrors, h, setStatus, showErrors, showPanel, whileBusy } from '../forms.js';
 import { formatDate } from '../format.js';
 import { todayInParis } from './employeur-common.js';
@@ -45,16 +45,7 @@ function prefill(invitation) {
 }
 
 function mountCommune(initial) {
-  communeAutocomplete({
-    container: document.getElementById('commune-autocomplete'),
-    id: 'commune-input',
-    labelId: 'commune-label',
-    hiddenInput: document.getElementById('code_insee'),
-    describedBy: ['commune-hint'],
-    required: true,
-    initial,
-  });
-  if (initial) document.getElementById('code_insee').value = initial.code_insee;
+  communeField({ initial });
 }
 
 function show(invitation) {

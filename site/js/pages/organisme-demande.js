@@ -1,7 +1,7 @@
 // organisme/demande.html: a structure asks for an account, POST /api/structures (API.md v2, Structures).
 
 import { apiPost, errorMessage, fieldErrors } from '../api.js';
-import { communeAutocomplete } from '../autocomplete.js';
+import { communeField } from '../autocomplete.js';
 import { clearErrors, h, showErrors, showPanel, whileBusy } from '../forms.js';
 import { EMAIL_SHAPE, idempotencyKeys } from './employeur-common.js';
 
@@ -12,14 +12,7 @@ const keys = idempotencyKeys();
 const value = (id) => document.getElementById(id).value.trim();
 const kind = () => form.querySelector('input[name=kind]:checked').value;
 
-communeAutocomplete({
-  container: document.getElementById('commune-autocomplete'),
-  id: 'commune-input',
-  labelId: 'commune-label',
-  hiddenInput: document.getElementById('code_insee'),
-  describedBy: ['commune-hint'],
-  required: true,
-});
+communeField();
 
 function showNetwork() {
   networkField.hidden = kind() !== 'accompagnement';

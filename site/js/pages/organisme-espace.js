@@ -2,7 +2,7 @@
 // (API.md v2: GET /api/structures/me, members, GET/POST /api/trainings).
 
 import { apiDelete, apiGet, apiPost, errorMessage, fieldErrors } from '../api.js';
-import { communeAutocomplete, metierPicker } from '../autocomplete.js';
+import { communeField, metierPicker } from '../autocomplete.js';
 import { clearErrors, h, setStatus, showErrors, whileBusy } from '../forms.js';
 import { formatDate } from '../format.js';
 import { EMAIL_SHAPE, idempotencyKeys } from './employeur-common.js';
@@ -131,14 +131,7 @@ certificationSelect.addEventListener('change', () => {
 
 const trainingMetiers = metierPicker(document.getElementById('training-metiers'));
 
-communeAutocomplete({
-  container: document.getElementById('commune-autocomplete'),
-  id: 'commune-input',
-  labelId: 'commune-label',
-  hiddenInput: document.getElementById('code_insee'),
-  describedBy: ['commune-hint'],
-  required: true,
-});
+communeField();
 
 const trainingForm = document.getElementById('training-form');
 trainingForm.addEventListener('submit', async (event) => {

@@ -3,7 +3,7 @@
 // situation records it; the optional details (métier, commune, "Passerelle helped") follow.
 
 import { apiGet, apiPost, errorMessage, fieldErrors } from '../api.js';
-import { communeAutocomplete, metierAutocomplete } from '../autocomplete.js';
+import { communeField, metierAutocomplete } from '../autocomplete.js';
 import { clearErrors, h, setStatus, showErrors, whileBusy } from '../forms.js';
 import { formatDate } from '../format.js';
 
@@ -140,14 +140,7 @@ async function start() {
     button.addEventListener('click', () => choose(value, button));
     return button;
   }));
-  communeAutocomplete({
-    container: document.getElementById('commune-autocomplete'),
-    id: 'commune-input',
-    labelId: 'commune-label',
-    hiddenInput: document.getElementById('code_insee'),
-    describedBy: ['commune-hint'],
-    required: false,
-  });
+  communeField({ required: false });
   metierAutocomplete({
     container: document.getElementById('metier-autocomplete'),
     id: 'metier-input',
