@@ -370,7 +370,7 @@ def test_staff_figures_say_how_fresh_they_are_and_are_recomputed_on_demand(stack
 
 def test_make_run_console_is_readable(stack):
     console = stack.log_path.read_text(encoding="utf-8")
-    assert "[passerelle] prêt." in console and ".local/app.log" in console
+    assert "[passerelle] prêt : Passerelle, Région Grand Est" in console and ".local/app.log" in console
     json_lines = [line for line in console.splitlines() if line.lstrip().startswith("{")]
     assert json_lines == [], json_lines[:3]
 
