@@ -24,7 +24,14 @@ HOST = "127.0.0.1"
 MOTO_PORT = int(os.environ.get("PASSERELLE_MOTO_PORT", "5000"))
 API_PORT = int(os.environ.get("PASSERELLE_API_PORT", "8000"))
 SITE_PORT = int(os.environ.get("PASSERELLE_SITE_PORT", "8080"))
-STAFF_EMAIL = os.environ.get("PASSERELLE_STAFF_EMAIL", "agent@example.org")
+# One address, or several separated by commas (the e2e tests give each journey its own staff member:
+# sign-in links are limited per address and client, and every test browser is 127.0.0.1).
+STAFF_EMAILS = tuple(
+    address.strip()
+    for address in os.environ.get("PASSERELLE_STAFF_EMAIL", "agent@example.org").split(",")
+    if address.strip()
+)
+STAFF_EMAIL = STAFF_EMAILS[0]
 MATCHING_INTERVAL_S = int(os.environ.get("PASSERELLE_MATCHING_INTERVAL_S", "300"))
 DEMO = os.environ.get("PASSERELLE_DEMO_DATA", "1") != "0"
 LOG_DIR = ROOT / ".local"  # moto's request log and the app's JSON logs go there, not to the console
@@ -142,7 +149,7 @@ class Stack:
         from scripts.provision import provision
 
         started = time.monotonic()
-        app_env = provision(moto_url, stage="local", staff_emails=(STAFF_EMAIL,))
+        app_env = provision(moto_url, stage="local", staff_emails=STAFF_EMAILS)
         log(f"ressources créées depuis infra/template.yaml en {time.monotonic() - started:.1f} s")
         env = {
             **base_env,

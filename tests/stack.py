@@ -37,6 +37,14 @@ class LocalStack:
         return self.process.wait(timeout=timeout)
 
 
+STAFF_MEMBERS = (
+    "agent@example.org",
+    "agent.suivi@example.org",
+    "agent.structures@example.org",
+    "agent.employeurs@example.org",
+)
+
+
 def start_stack(tmp: Path, demo: bool = True) -> LocalStack:
     moto_port, api_port, site_port = free_port(), free_port(), free_port()
     env = {
@@ -48,6 +56,9 @@ def start_stack(tmp: Path, demo: bool = True) -> LocalStack:
         "PASSERELLE_DEMO_HISTORY": "0",  # the named demo accounts only: the six months of history take ~10 s
         "PASSERELLE_MATCHING_INTERVAL_S": "3600",
         "PASSERELLE_MOTO_INDEXED_QUERIES": "1",  # Query reads its partition (scripts/moto_server.py, fix 4)
+        # One staff member per journey: sign-in links are limited to 5 per address and client in 15 min,
+        # and every browser of the e2e session is the client 127.0.0.1 (chalicelib/services/sessions.py).
+        "PASSERELLE_STAFF_EMAIL": ",".join(STAFF_MEMBERS),
     }
     for var in ("AWS_ENDPOINT_URL", "PASSERELLE_TABLE"):
         env.pop(var, None)

@@ -31,7 +31,7 @@ from tests.e2e.helpers import (
 
 pytestmark = pytest.mark.e2e
 
-STAFF = "agent@example.org"
+STAFF = "agent.suivi@example.org"  # one of tests/stack.py STAFF_MEMBERS
 CHARLEVILLE = "08105"
 BASSIN, BASSIN_LABEL = "4403", "Charleville-Mézières"
 LINK = re.compile(r"https?://\S+/suivi\.html#token=[A-Za-z0-9_-]+")

@@ -43,7 +43,7 @@ from tests.factories import SAMPLES_DIR, random_siret
 
 pytestmark = pytest.mark.e2e
 
-STAFF = "agent@example.org"
+STAFF = "agent.structures@example.org"  # one of tests/stack.py STAFF_MEMBERS
 INVITE = re.compile(r"https?://\S+/invitation\.html#token=[A-Za-z0-9_-]{32,}")
 
 

@@ -36,7 +36,7 @@ from tests.factories import candidate_payload, employer_payload, offer_payload
 
 pytestmark = pytest.mark.e2e
 
-STAFF = "agent@example.org"
+STAFF = "agent.employeurs@example.org"  # one of tests/stack.py STAFF_MEMBERS
 SECRET = "Retard au premier appel, ne pas rappeler"
 
 
