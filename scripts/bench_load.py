@@ -51,6 +51,8 @@ import boto3
 import requests
 from boto3.dynamodb.conditions import Attr
 
+from chalicelib.domain.calendar import paris_today
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -481,7 +483,7 @@ def run_scenario(
     scenario: str, args: argparse.Namespace, run: str, tmp: Path
 ) -> tuple[list[dict], dict | None]:
     """One scenario on a stack of its own (the demo data, nothing left by another scenario)."""
-    today, communes = date.today(), main_communes()
+    today, communes = paris_today(), main_communes()
     started = time.monotonic()
     stack = start_stack(tmp, demo=True)
     print(

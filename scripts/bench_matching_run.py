@@ -39,6 +39,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+from chalicelib.domain.calendar import paris_today
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -60,7 +62,7 @@ def percentile(values: list[float], pct: float) -> float:
 def shift() -> timedelta:
     from scripts.bench_matching_data import TODAY
 
-    return date.today() - TODAY
+    return paris_today() - TODAY
 
 
 def candidate_record(c, moved: timedelta, stamp: str):
@@ -106,7 +108,7 @@ def offer_record(o, moved: timedelta, stamp: str):
         contract_type=o.contract_type,
         positions=1,
         start_date=o.start_date + moved,
-        expires_at=(o.expires_at or date.today() + timedelta(days=300) - moved) + moved,
+        expires_at=(o.expires_at or paris_today() + timedelta(days=300) - moved) + moved,
         created_at=stamp,
         updated_at=stamp,
     )
@@ -235,7 +237,7 @@ def full_run(label: str) -> dict:
     with instrumented() as phases, count_requests() as requests:
         for bassin in sorted(get_referentials().bassins):
             b_cpu, b_wall = time.process_time(), time.perf_counter()
-            result = match_bassin(bassin, date.today(), utc_timestamp())
+            result = match_bassin(bassin, paris_today(), utc_timestamp())
             per_bassin.append(
                 (
                     time.perf_counter() - b_wall,
@@ -493,7 +495,7 @@ def child_memory(scale: float, seed: int) -> dict:
             t = clock("inputs", t)
             matching = service.run_matching(
                 offer_inputs, candidate_inputs, mobility=service._mobility(), labels=service._Labels(),
-                today=date.today(), top_per_offer=service.TOP_PER_OFFER, top_per_candidate=0,
+                today=paris_today(), top_per_offer=service.TOP_PER_OFFER, top_per_candidate=0,
             )  # fmt: skip
             t = clock("engine", t)
             lists = service.stored_matches(matching)

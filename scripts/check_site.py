@@ -104,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
                 executable_path=args.chromium, args=[*CHROMIUM_ARGS, "--lang=fr-FR"]
             )
             for width in WIDTHS:
-                context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+                context = browser.new_context(
+                    viewport={"width": width, "height": 900}, locale="fr-FR", timezone_id="Europe/Paris"
+                )
                 context.expose_function("__recordApiRead", lambda read: reads.add(read))
                 for path in PAGES:
                     page_path = path.split("#", 1)[0].split("?", 1)[0]

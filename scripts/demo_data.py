@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import date, timedelta
+from datetime import timedelta
+
+from chalicelib.domain.calendar import paris_today
 
 DEMO_CANDIDATE = "candidat.demo@example.org"
 DEMO_EMPLOYER = "employeur.demo@example.org"
@@ -110,7 +112,7 @@ def _demo_answers(posted) -> str:
                 )
             elif status:
                 matches.set_outcome(matches.get(offer.id, candidate_id), status, ago(20))
-    refresh_all(date.today())
+    refresh_all(paris_today())
     found = figures.get_many(people)
     return ", ".join(
         f"{employer_id} {found[employer_id].answered}/{found[employer_id].interests}"
@@ -152,7 +154,7 @@ def load_demo_data(seed: int = 2026) -> str:
     rng = random.Random(seed)
     refs = get_referentials()
     communes = demo_communes(refs)
-    today = date.today()
+    today = paris_today()
     now = utc_timestamp()
 
     def skills(code: str, count: int) -> list[str]:

@@ -21,6 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any
 
+from chalicelib.domain.calendar import paris_today
+
 METIERS = [
     "G1602", "G1609", "J1501", "F1703", "N4101", "D1505", "H2913", "I1304", "K2204", "M1607",
     "N1103", "H2502", "K1302", "D1106", "F1602",
@@ -87,7 +89,7 @@ def load_history(
     rng = random.Random(seed)
     refs = get_referentials()
     catalogue = get_catalogue()
-    today = today or date.today()
+    today = today or paris_today()
     now = utc_timestamp()
     communes = sorted(refs.communes.values(), key=lambda c: c.code_insee)
     weights = [c.population for c in communes]

@@ -8,7 +8,9 @@ printed by the local stack, so that a newcomer can open the invited trainee's pa
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
+
+from chalicelib.domain.calendar import paris_today
 
 DEMO_TRAINER = "formation.demo@example.org"
 DEMO_ADVISOR = "conseil.demo@example.org"
@@ -94,12 +96,12 @@ def _advised_people(candidate_ids: list[str], now: str) -> int:
             "training": {
                 "title": "CAP Cuisine",
                 "code_rome": ["G1609"],
-                "end_date": date.today().isoformat(),
+                "end_date": paris_today().isoformat(),
             },
             "target_code_rome": [],
             "competences": [],
             "contract_types": ["cdi", "cdd"],
-            "available_from": date.today().isoformat(),
+            "available_from": paris_today().isoformat(),
         },
         registered_by="demo-ml-1-m1",
         registered_at=now,
@@ -130,7 +132,7 @@ def load_structures(candidate_ids: list[str]) -> str:
     site_url = get_settings().site_url
     refs = get_referentials()
     now = utc_timestamp()
-    today = date.today()
+    today = paris_today()
     key = secrets.signing_key()
 
     import random

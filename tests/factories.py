@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.calendar import add_years, utc_timestamp
+from chalicelib.domain.calendar import add_years, paris_today, utc_timestamp
 from chalicelib.domain.referentials import get_referentials
 
 METZ = "57463"  # bassin 4410 Metz
@@ -70,7 +70,7 @@ def _apply(body: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
 # --- request bodies ----------------------------------------------------------------------------
 def candidate_payload(today: date | None = None, **overrides: Any) -> dict[str, Any]:
     """A valid POST /api/candidates body; `training__end_date=...` overrides a nested field."""
-    today = today or date.today()
+    today = today or paris_today()
     body: dict[str, Any] = {
         "email": unique_email(),
         "first_name": "Camille",
@@ -108,7 +108,7 @@ def employer_payload(**overrides: Any) -> dict[str, Any]:
 
 
 def offer_payload(today: date | None = None, **overrides: Any) -> dict[str, Any]:
-    today = today or date.today()
+    today = today or paris_today()
     body: dict[str, Any] = {
         "title": "Commis de cuisine H/F",
         "code_rome": OFFER_ROME,
@@ -177,7 +177,7 @@ def candidate_record(**overrides: Any):
     """A CandidateRecord (consenting and visible by default); `training=` takes a dict or a record."""
     from chalicelib.schemas.candidates_store import CandidateRecord, TrainingRecord
 
-    today = date.today()
+    today = paris_today()
     stamp = utc_timestamp()
     training = overrides.pop("training", None)
     data: dict[str, Any] = {
@@ -216,7 +216,7 @@ def offer_record(**overrides: Any):
     """An open OfferRecord of a cook's job in Metz, starting in 10 days, listed 60 days."""
     from chalicelib.schemas.offers_store import OfferRecord
 
-    today = date.today()
+    today = paris_today()
     stamp = overrides.pop("created_at", None) or utc_timestamp()
     status = overrides.get("status", "open")
     data: dict[str, Any] = {
@@ -298,7 +298,7 @@ def sample_file(name: str) -> bytes:
 
 
 def training_payload(today: date | None = None, **overrides: Any) -> dict[str, Any]:
-    today = today or date.today()
+    today = today or paris_today()
     body: dict[str, Any] = {
         "title": "CAP Cuisine — session de printemps",
         "code_rome": [TRAINING_ROME],

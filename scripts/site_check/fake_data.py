@@ -4,7 +4,9 @@ tests/unit/test_site_check.py checks that every answer has the shape of the real
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
+
+from chalicelib.domain.calendar import paris_today
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 BASSINS = {"4410": "Metz", "4423": "Strasbourg", "4412": "Nancy", "4413": "Reims"}
@@ -131,7 +133,7 @@ CANDIDATE_MATCHES = [
 
 
 # Employer and staff data. Dates follow today so that the offers are open.
-TODAY = date.today()
+TODAY = paris_today()
 # Fake sign-in link tokens (the fake API opens an employer or a staff session for them).
 EMPLOYER_TOKEN = "bon-jeton-employeur-0123456789abcdefghijklmnop"  # noqa: S105
 STAFF_TOKEN = "bon-jeton-agent-0123456789abcdefghijklmnopqrstu"  # noqa: S105

@@ -54,7 +54,9 @@ def browser():
 
 def recording_context(browser, reads: set[str], **options):
     """A browser context whose pages report the API fields they read into `reads`."""
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, **options)
+    context = browser.new_context(
+        locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900}, **options
+    )
     context.expose_function("__recordApiRead", lambda read: reads.add(read))
     return context
 

@@ -8,18 +8,19 @@ import random
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import requests
 from stdnum import luhn
 
+from chalicelib.domain.calendar import paris_today
 from scripts.moto_mail import latest_token, messages_to
 
 MATCH_TIMEOUT_S = 90  # the quick matching of a sign-up goes through the queue (busy machine: slower)
 # Offers and people of these journeys are gardeners (A1203), a métier no other journey uses: their
 # offers send no digest to the other journeys' candidates (cooks, G1609), which count their e-mails.
 METIER = "A1203"
-TODAY = date.today()
+TODAY = paris_today()
 
 
 def unique(prefix: str) -> str:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from chalicelib.domain.calendar import paris_today
 from scripts.demo_structures import DEMO_ADVISOR
 from scripts.moto_mail import messages_to
 from scripts.site_check.contract import unknown_reads
@@ -75,7 +76,7 @@ def test_an_advisor_registers_a_person_who_accepts_then_sees_their_match(stack, 
     choose_option(page, "#commune-input", "metz", "Metz (57")
     type_into(page, "#mobility_km", "25")
     type_into(page, "#training_title", "CAP Cuisine")
-    type_date(page, "#training_end_date", date.today() - timedelta(days=10))
+    type_date(page, "#training_end_date", paris_today() - timedelta(days=10))
     choose_option(page, "#training-metiers-input", "cuisin", "G1609")
     boxes = page.locator("#competence-groups input[type=checkbox]")
     boxes.first.wait_for(timeout=TIMEOUT_MS)

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import pytest
 import requests
 
+from chalicelib.domain.calendar import paris_today
 from scripts.moto_mail import messages_to, sign_in_tokens
 from tests.e2e.helpers import (
     TIMEOUT_MS,
@@ -40,7 +41,7 @@ from tests.e2e.helpers import (
 
 pytestmark = pytest.mark.e2e
 
-TODAY = date.today()
+TODAY = paris_today()
 TRAINING_END = TODAY - timedelta(days=40)
 AVAILABLE_FROM = TODAY + timedelta(days=10)
 NEW_MATCHES = "Passerelle : de nouvelles correspondances pour vous"  # the digest a matching run e-mails

@@ -13,13 +13,14 @@ from __future__ import annotations
 import random
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import requests
 from stdnum import luhn
 from stdnum.fr import siret as stdnum_siret
 
+from chalicelib.domain.calendar import paris_today
 from scripts.moto_mail import messages_to, wait_for_messages
 from tests.e2e.helpers import (
     TIMEOUT_MS,
@@ -46,7 +47,7 @@ pytestmark = pytest.mark.e2e
 
 METZ = "4410"
 WOIPPY = "57751"  # in the Metz bassin; the establishment itself is in Metz (57463)
-START = date.today() + timedelta(days=14)
+START = paris_today() + timedelta(days=14)
 
 
 def new_siret() -> str:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import requests
 
+from chalicelib.domain.calendar import paris_today
 from scripts.moto_mail import messages_to
 from scripts.site_check.contract import unknown_reads
 from tests.e2e.helpers import (
@@ -48,10 +49,10 @@ def sign_up(stack, email: str) -> None:
         "training": {
             "title": "Titre professionnel cuisinier",
             "code_rome": ["G1602"],
-            "end_date": (date.today() - timedelta(days=35)).isoformat(),
+            "end_date": (paris_today() - timedelta(days=35)).isoformat(),
         },
         "contract_types": ["cdi"],
-        "available_from": date.today().isoformat(),
+        "available_from": paris_today().isoformat(),
         "consent_contact": True,
         "consent_terms": True,
     }
@@ -111,7 +112,7 @@ def test_a_person_answers_the_survey_and_the_agent_sees_the_figure_change(stack,
 
     # --- the person, in another browser context (no session) ------------------------------------
     reads: set[str] = set()
-    person = browser.new_context(locale="fr-FR")
+    person = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
     person.expose_function("__recordApiRead", lambda read: reads.add(read))
     them = person.new_page()
     them.console_errors = []

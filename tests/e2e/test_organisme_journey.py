@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from chalicelib.domain.calendar import paris_today
 from scripts.moto_mail import messages_to
 from scripts.site_check.contract import unknown_reads
 from tests.e2e.conftest import recording_context
@@ -123,7 +124,7 @@ def test_organisme_journey_with_the_keyboard(stack, page, browser, api_document,
     assert "(G1" in page.inner_text("#training-metiers-list")
     assert page.input_value("#title")
     choose_option(page, "#commune-input", "Metz", "Metz")
-    today = date.today()
+    today = paris_today()
     type_date(page, "#start_date", today - timedelta(days=30))
     type_date(page, "#end_date", today + timedelta(days=60))
     type_into(page, "#places", "30")

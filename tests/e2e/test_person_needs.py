@@ -116,7 +116,7 @@ def test_offer_page_answer_persists_and_interview_is_shown(stack, page, browser,
     assert unexpected_console_errors(page) == []
 
     # A visitor reads the offer and is told how to answer; an unknown offer says so.
-    visitor = browser.new_context(locale="fr-FR")
+    visitor = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
     try:
         other = visitor.new_page()
         other.goto(stack.site_url + "/offres.html")  # the public list links each card to its page too
@@ -304,7 +304,9 @@ def test_employer_edits_company_details_with_the_keyboard(stack, page, matched):
 
 
 def test_header_is_compact_on_a_phone_and_checkboxes_are_24_px(stack, browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 390, "height": 844}
+    )
     try:
         phone = context.new_page()
         phone.goto(stack.site_url + "/candidat/inscription.html")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import date
 
 import pytest
 import requests
 
+from chalicelib.domain.calendar import paris_today
 from scripts.moto_mail import messages_to
 from tests.e2e.helpers import (
     TIMEOUT_MS,
@@ -190,7 +190,7 @@ def test_turned_down_with_a_reason_the_candidate_reads_it_kindly(stack, page):
     card = match_card(page, title)
     card.wait_for(timeout=TIMEOUT_MS)
     text = plain(card.inner_text())
-    today = date.today()
+    today = paris_today()
     assert "L'employeur n'a pas retenu votre candidature" in text
     assert "Le poste a déjà été pourvu." in text
     assert f"{today.year}" in text and SECRET not in text

@@ -3,10 +3,11 @@ catalogue (keyboard only); the title and the métiers are filled from it, free t
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from chalicelib.domain.calendar import paris_today
 from tests.e2e.helpers import TIMEOUT_MS, assert_accessible, focused, press_enter_on, tab_to, unique_email
 from tests.e2e.test_candidate_journey import fill_sign_up_form, open_sign_up_form
 
@@ -33,7 +34,7 @@ def choose_certification(page, text: str, wanted: str) -> None:
 def test_sign_up_with_a_certification_from_the_catalogue(stack, page):
     open_sign_up_form(stack, page)
     person = {"first_name": "Inès", "last_name": "Catalogue", "email": unique_email("certif")}
-    fill_sign_up_form(page, person, date.today() - timedelta(days=20))  # free text: « CAP Cuisine », G1609
+    fill_sign_up_form(page, person, paris_today() - timedelta(days=20))  # free text: « CAP Cuisine », G1609
 
     choose_certification(page, "cap cuisine", "CAP cuisine (niveau 3)")
     assert (

@@ -33,7 +33,7 @@ import os
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -48,6 +48,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from chalicelib.api.routing import ROUTES, Access
+from chalicelib.domain.calendar import paris_today
 from scripts.dev_server import SiteHandler
 from tests.fuzz.conftest import COOKIE, FuzzTarget
 
@@ -86,7 +87,7 @@ def _dictionaries() -> dict[str, list[str]]:
     from chalicelib.domain.referentials import get_referentials
 
     refs = get_referentials()
-    today = date.today()
+    today = paris_today()
     shared = set(refs.metiers["G1609"].competences) & set(refs.metiers["G1602"].competences)
     return {
         "communes": ["57463", "54395", "67482", "51454", "57672"],

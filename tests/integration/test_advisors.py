@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 
+from chalicelib.domain.calendar import paris_today
 from chalicelib.observability import logger
 from scripts.moto_mail import messages_to
 from tests.factories import METZ, candidate_payload, invitation_acceptance, unique_email
@@ -283,7 +283,7 @@ def test_daily_digest_of_changes_once_a_day_with_an_opt_out(client, moto_endpoin
         return [m for m in messages_to(moto_endpoint, email) if "accompagnez" in m.get("subject", "")]
 
     # Other tests' structures share the table: only this structure's members are looked at.
-    day = date.today()
+    day = paris_today()
     assert send_digests(day)["advisor_digests"] >= 1
     deliver_outbox()
     digest = digests_to(colleague_email)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from chalicelib.api.routing import ROUTES, Role
+from chalicelib.domain.calendar import paris_today
 from chalicelib.repositories import keys, markers, matches, offers
 from chalicelib.repositories.db import data_table
 from chalicelib.services import sessions
@@ -58,7 +59,7 @@ def stored_profile(candidate_id: str) -> dict | None:
 
 
 def seed_offer(offer_id: str, *, status: str = "open", expires_in_days: int = 60, start_in_days: int = 10):
-    today = date.today()
+    today = paris_today()
     _seed_offer(
         id=offer_id,
         employer_id=EMPLOYER,
@@ -262,11 +263,11 @@ def test_patch_every_editable_field(client, moto_endpoint):
         "phone": "+33 7 00 00 00 01",
         "code_insee": "67482",  # Strasbourg: another bassin
         "mobility_km": 0,
-        "training": {"title": "BP Cuisinier", "code_rome": ["G1602"], "end_date": date.today().isoformat()},
+        "training": {"title": "BP Cuisinier", "code_rome": ["G1602"], "end_date": paris_today().isoformat()},
         "target_code_rome": [],
         "competences": competences_of("G1602", 2),
         "contract_types": ["alternance"],
-        "available_from": (date.today() + timedelta(days=40)).isoformat(),
+        "available_from": (paris_today() + timedelta(days=40)).isoformat(),
         "consent_contact": True,
         "visible": False,
         "digest_opt_out": True,
@@ -300,7 +301,7 @@ def test_patch_every_editable_field(client, moto_endpoint):
 def test_patch_refusals_name_the_field(client, moto_endpoint):
     candidate_id, cookie, _ = new_candidate(client, moto_endpoint)
     stored = stored_profile(candidate_id)
-    secretary = {"title": "Secrétariat", "code_rome": ["M1607"], "end_date": date.today().isoformat()}
+    secretary = {"title": "Secrétariat", "code_rome": ["M1607"], "end_date": paris_today().isoformat()}
     cases = [
         ({"email": "autre@example.net"}, "email"),
         ({"mobility_km": 201}, "mobility_km"),
@@ -482,7 +483,7 @@ def test_erasure_leaves_nothing_behind(client, moto_endpoint):
     seed_offer("erase-offer")
     seed_match("erase-offer", candidate_id, 75)
     call(client, "POST", "/api/candidates/me/matches/erase-offer", {"interested": True}, cookie=cookie)
-    assert markers.claim(candidate_id, date.today().isoformat(), 3600)  # the day's digest marker
+    assert markers.claim(candidate_id, paris_today().isoformat(), 3600)  # the day's digest marker
 
     def mentions(items: list[dict]) -> list[dict]:
         return [i for i in items if candidate_id in json.dumps(i, default=str) or body["email"] in str(i)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -255,7 +255,7 @@ def test_forged_unknown_and_expired_links_answer_404_in_french(client, stack_env
     data_table().update_item(
         Key=keys.followup(survey.token_hash),
         UpdateExpression="SET expires_on = :d",
-        ExpressionAttributeValues={":d": (date.today() - timedelta(days=2)).isoformat()},
+        ExpressionAttributeValues={":d": (paris_today() - timedelta(days=2)).isoformat()},
     )
     for method, body in (("GET", None), ("POST", {"situation": "autre"})):
         status, answer, _ = call(client, method, f"/api/followup/{token}", body)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.domain.calendar import utc_timestamp
+from chalicelib.domain.calendar import paris_today, utc_timestamp
 from chalicelib.repositories import candidates as candidates_repo
 from chalicelib.repositories import matches as matches_repo
 from chalicelib.repositories import offers as offers_repo
@@ -40,7 +40,7 @@ def test_inactive_candidate_is_warned_once_then_erased(stack_env, moto_endpoint)
 
 
 def test_expired_offer_is_closed_and_the_employer_warned_a_week_before(stack_env):
-    today = date.today()
+    today = paris_today()
     soon = seed_offer(expires_at=today + timedelta(days=5))
     expired = seed_offer(expires_at=today - timedelta(days=1), start_date=today - timedelta(days=30))
     counts = housekeeping.expiring_offers(today)
@@ -53,11 +53,11 @@ def test_unanswered_interest_is_chased_then_closed_sans_reponse(stack_env):
     person = seed_candidate()
     offer = seed_offer()
     seed_match(offer.id, person.id, offer.employer_id, 80)
-    asked = date.today() - timedelta(days=31)
+    asked = paris_today() - timedelta(days=31)
     say_interest(offer.id, person.id, at=f"{asked.isoformat()}T09:00:00.000+00:00")
     assert [a.candidate_id for a in matches_repo.awaiting_since(asked.isoformat())] == [person.id]
 
-    counts = housekeeping.unanswered_interests(date.today())
+    counts = housekeeping.unanswered_interests(paris_today())
     assert counts["closed_without_answer"] >= 1
     pair = matches_repo.get(offer.id, person.id)
     assert pair.interaction.status == "sans_reponse"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from chalicelib.domain.calendar import paris_today
 from chalicelib.domain.matching import run_matching
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.jobs.matching import handle_message
@@ -49,7 +50,7 @@ def world(seed: int):
 
 
 def person(rnd, communes, codes, tag: str):
-    today = date.today()
+    today = paris_today()
     own = rnd.sample(codes, 2)
     return seed_candidate(
         id=f"ev-{tag}-{new_id()[:8]}",
@@ -76,7 +77,7 @@ def job(rnd, communes, codes, tag: str):
         competences=[c.code for c in get_referentials().competences_of(code)][:3],
         code_insee=rnd.choice(communes).code_insee,
         contract_type=rnd.choice(["cdi", "cdd", "interim"]),
-        start_date=date.today() + timedelta(days=rnd.randint(1, 40)),
+        start_date=paris_today() + timedelta(days=rnd.randint(1, 40)),
     )
 
 
@@ -118,7 +119,7 @@ def everyone() -> dict:
 def full_recompute(offer_ids, people: dict | None = None) -> dict[str, list]:
     """The engine on every open offer concerned against every matchable candidate of the region
     (`people`: those, kept up to date by the test instead of read again)."""
-    today = date.today()
+    today = paris_today()
     matchable = list((people if people is not None else everyone()).values())
     mine = [o for o in offers_repo.get_many(offer_ids).values() if o.is_open]
     matching = run_matching(

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from chalicelib import aws
 from chalicelib.config import get_settings
+from chalicelib.domain.calendar import paris_today
 from chalicelib.domain.referentials import get_referentials
 from chalicelib.jobs.matching import PoisonMessage, handle_message
 from chalicelib.repositories import candidates as candidates_repo
@@ -45,7 +46,7 @@ def make_candidate(index: int, *, mobility: int = 30, consent: bool = True) -> C
         training={
             "title": "Titre pro maçon",
             "code_rome": [ROME],
-            "end_date": date.today() - timedelta(days=20),
+            "end_date": paris_today() - timedelta(days=20),
         },
         target_code_rome=[],
         competences=[c.code for c in get_referentials().competences_of(ROME)][: 2 + index % 4],
@@ -63,7 +64,7 @@ def make_offer(index: int, status: str = "open") -> OfferRecord:
         description="Construction de maisons individuelles.",
         competences=[c.code for c in get_referentials().competences_of(ROME)][:4],
         code_insee=COLMAR,
-        start_date=date.today() + timedelta(days=15),
+        start_date=paris_today() + timedelta(days=15),
         status=status,
     )
 

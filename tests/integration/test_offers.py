@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 
+from chalicelib.domain.calendar import paris_today
 from tests.factories import (
     AMNEVILLE,
     METZ,
@@ -95,7 +96,7 @@ def list_all(client, **params) -> tuple[list[str], int]:
 
 # --- submission and views -------------------------------------------------------------------
 def test_submit_then_public_and_owner_views(client, employer, rival):
-    today = date.today()
+    today = paris_today()
     drain_matching_queue()
     offer_id = post_offer(client, employer)
     assert drain_matching_queue() == [
@@ -148,7 +149,7 @@ def test_idempotency_key_never_creates_two_offers(client, employer, rival):
 
 
 def test_malformed_offers_are_refused_naming_the_field_and_store_nothing(client, employer):
-    cases = malformed_offer_bodies(date.today())
+    cases = malformed_offer_bodies(paris_today())
     assert len(cases) >= 30
     before = count_items()
     for what, body, field in cases:
@@ -415,7 +416,7 @@ def test_public_list_filters_by_bassin_metier_and_distance(client, employer):
     assert call(client, "POST", f"/api/offers/{closed}/close", cookie=employer.cookie).status == 200
     expired = post_offer(client, employer, code_insee=METZ)
     record = offers.get(expired)
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = paris_today() - timedelta(days=1)
     offers.save(record.model_copy(update={"expires_at": yesterday, "version": 2}), 1)  # as time would do
     mine = {metz, amneville, thionville, nancy, closed, expired}
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.domain.calendar import paris_today
 from tests.integration.helpers import (
     call,
     mails_to,
@@ -86,7 +87,7 @@ def test_reasons_and_hire_details_are_checked_naming_the_field(client, employer)
 
     assert matches.get(offer_id, keen.id).interaction.status is None  # nothing was stored
 
-    start = (datetime.now(UTC).date() + timedelta(days=20)).isoformat()
+    start = (paris_today() + timedelta(days=20)).isoformat()
     hired = outcome(
         client, employer, offer_id, keen.id, {"status": "hired", "contract_type": "cdd", "start_date": start}
     )
@@ -212,7 +213,7 @@ def test_the_closure_never_overwrites_an_answer(client, employer):
     assert matches.set_outcome(view, "sans_reponse", stamp(0), only_if_unanswered=True) is False
     assert matches.get(offer_id, answered.id).interaction.status == "interview"
 
-    today = datetime.now(UTC).date()
+    today = paris_today()
     counts = housekeeping.unanswered_interests(today)
     assert counts["closed_without_answer"] >= 1
     assert matches.get(offer_id, waited.id).interaction.status == "sans_reponse"
@@ -238,13 +239,13 @@ def test_silent_employers_are_paused_listed_for_staff_and_resumed(client, moto_e
     newcomer = new_candidate(client, moto_endpoint)
 
     before = len(mails_to(moto_endpoint, employer.email))
-    counts = employer_responsiveness.refresh_all(datetime.now(UTC).date())
+    counts = employer_responsiveness.refresh_all(paris_today())
     assert counts["employers_paused"] >= 1
     mails = mails_to(moto_endpoint, employer.email)
     assert len(mails) == before + 1 and "ne sont plus proposées" in mails[-1]["subject"]
     assert "indiquez la suite" in mails[-1]["body"]
     assert not [m for m in mails_to(moto_endpoint, lively.email) if "plus proposées" in m["subject"]]
-    again = employer_responsiveness.refresh_all(datetime.now(UTC).date())  # a second run tells nobody twice
+    again = employer_responsiveness.refresh_all(paris_today())  # a second run tells nobody twice
     assert len(mails_to(moto_endpoint, employer.email)) == before + 1 and again["employers_paused"] == 0
 
     # proposed after the pause: the newcomer does not get the offer; people who had it keep it
@@ -297,7 +298,7 @@ def test_silent_employers_are_paused_listed_for_staff_and_resumed(client, moto_e
     ]
     assert call(client, "POST", "/api/staff/employers/inconnu/resume", cookie=staff).status == 404
     # resumed by staff: not paused again by the next run, though still silent
-    assert employer_responsiveness.refresh_all(datetime.now(UTC).date())["employers_paused"] == 0
+    assert employer_responsiveness.refresh_all(paris_today())["employers_paused"] == 0
 
 
 def test_an_answer_lifts_the_pause_at_once(client, employer):
@@ -309,7 +310,7 @@ def test_an_answer_lifts_the_pause_at_once(client, employer):
     for person in people:
         seed_match(offer_id, person.id, employer.id, 70)
         say_interest(offer_id, person.id, at=stamp(31))
-    employer_responsiveness.refresh_all(datetime.now(UTC).date())
+    employer_responsiveness.refresh_all(paris_today())
     assert responsiveness.get(employer.id).paused_at
     assert outcome(client, employer, offer_id, people[0].id, {"status": "interview"}).status == 200
     assert responsiveness.get(employer.id).paused_at is None

@@ -8,11 +8,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from chalicelib.domain.calendar import paris_today
 from scripts.dump import dump
 from scripts.provision import provision
 from scripts.restore import RestoreError, restore
@@ -155,7 +155,7 @@ def test_a_dump_restored_into_an_empty_stack_gives_the_same_service(
     load_demo_data()
     offers = [i for i in scan(data_table()) if i.get("kind") == "offer" and i.get("status") == "open"]
     bassins = sorted({o["bassin"] for o in offers})
-    today, now = date.today(), utc_timestamp()
+    today, now = paris_today(), utc_timestamp()
     for bassin in bassins:
         run_matching.match_bassin(bassin, today, now)
     source_lists = {o["id"]: matches_repo.existing_match_records(o["id"]) for o in offers}

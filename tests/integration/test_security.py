@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from chalicelib.domain.calendar import paris_today
 from tests.integration.helpers import call
 
 pytestmark = pytest.mark.usefixtures("empty_queues")
@@ -351,7 +352,6 @@ def test_a_malformed_neighbour_cookie_does_not_sign_the_person_out(client, moto_
 
 # --- 8. races ----------------------------------------------------------------------------------------------
 def test_a_run_that_read_an_offer_before_it_closed_leaves_no_proposal_on_it(stack_env, monkeypatch):
-    from datetime import date
 
     from chalicelib.domain.calendar import utc_timestamp
     from chalicelib.repositories import matches as matches_module
@@ -377,7 +377,7 @@ def test_a_run_that_read_an_offer_before_it_closed_leaves_no_proposal_on_it(stac
             return getattr(matches_module, name)
 
     monkeypatch.setattr(run_matching, "matches_repo", Repo())
-    run_matching.match_bassin(offer.bassin, date.today(), utc_timestamp(), offer_ids={offer.id})
+    run_matching.match_bassin(offer.bassin, paris_today(), utc_timestamp(), offer_ids={offer.id})
     assert offer.id in written  # the run did want to propose candidates on it
     assert matches_module.existing_match_records(offer.id) == {}
 

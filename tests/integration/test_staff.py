@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from openpyxl import load_workbook
 
+from chalicelib.domain.calendar import paris_today
 from chalicelib.domain.export_columns import CANDIDATE_HEADER, MATCH_HEADER, OFFER_HEADER, OUTCOME_HEADER
 from tests.factories import (
     METZ,
@@ -141,7 +142,7 @@ def test_candidates_csv_export_is_built_in_the_background_and_downloaded(client,
     assert run_exports_worker() == ["done"]
     body = finished(client, cookie, export_id)
     assert body["rows"] == 3 and body["filters"] == {"bassin": "4410", **JANUARY_2024}
-    filename = f"passerelle-candidats-4410-{date.today().isoformat()}.csv"
+    filename = f"passerelle-candidats-4410-{paris_today().isoformat()}.csv"
     assert body["filename"] == filename
 
     data, disposition = download(body["download_url"])

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from pydantic import ValidationError
 
+from chalicelib.domain.calendar import paris_today
 from chalicelib.schemas.employers import EmployerCreate, EmployerUpdate
 from chalicelib.schemas.offers import OfferCreate, OfferListQuery, OfferUpdate
 from chalicelib.schemas.validation import to_validation_failed
@@ -89,8 +90,8 @@ def test_expiry_is_after_today_and_within_a_year(expires, ok):
 
 
 def test_without_context_the_clock_is_todays():
-    assert OfferCreate.model_validate(offer_payload()).start_date > date.today()
-    stale = offer_payload(start_date=(date.today() - timedelta(days=2)).isoformat())
+    assert OfferCreate.model_validate(offer_payload()).start_date > paris_today()
+    stale = offer_payload(start_date=(paris_today() - timedelta(days=2)).isoformat())
     assert "start_date" in fields_of(OfferCreate, stale, context=None)
 
 
