@@ -4,13 +4,7 @@
 
 import { apiPost, errorMessage } from './api.js';
 import { h } from './forms.js';
-import { formatDate } from './format.js';
-
-/** Today in Paris as YYYY-MM-DD (the reminder opens on a Paris day). */
-function todayInParis() {
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Paris' })
-    .format(new Date());
-}
+import { formatDate, todayInParis } from './format.js';
 
 function answerLine(answer) {
   return h('div', { class: 'answer' },

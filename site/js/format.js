@@ -14,16 +14,39 @@ export function contractLabel(code) {
 const DATE_FORMAT = new Intl.DateTimeFormat('fr-FR', {
   day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC',
 });
+const PARIS_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit',
+});
 
-/** "2025-03-01" (or a full ISO timestamp) → "1 mars 2025"; anything else is returned as is. */
+/** The Paris day of a moment as YYYY-MM-DD (the service's "today" is Paris's, as the API's). */
+export function parisDay(moment = new Date()) {
+  const parts = PARIS_DAY.formatToParts(moment);
+  const part = (type) => parts.find((item) => item.type === type).value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/** Today's date in Paris as YYYY-MM-DD (the API's "today" for start and expiry dates). */
+export function todayInParis() {
+  return parisDay(new Date());
+}
+
+/**
+ * "2025-03-01" → "1er mars 2025"; a timestamp ("2025-03-01T23:30:00Z") is shown on its Paris day
+ * (2 mars here); anything else is returned as is.
+ */
 export function formatDate(value) {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value ?? ''));
-  if (!match) {
-    return String(value ?? '');
+  const text = String(value ?? '');
+  let day = text;
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text))) {
+    day = parisDay(new Date(text));
   }
-  const [, year, month, day] = match.map(Number);
-  const text = DATE_FORMAT.format(new Date(Date.UTC(year, month - 1, day)));
-  return day === 1 ? text.replace(/^1 /, '1er ') : text; // « 1er mars », as written in French
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
+  if (!match) {
+    return text;
+  }
+  const [, year, month, date] = match.map(Number);
+  const shown = DATE_FORMAT.format(new Date(Date.UTC(year, month - 1, date)));
+  return date === 1 ? shown.replace(/^1 /, '1er ') : shown; // « 1er mars », as written in French
 }
 
 /** "1 poste", "3 postes". */

@@ -67,11 +67,4 @@ export function takeFlag(name) {
 export const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Today's date in Paris as YYYY-MM-DD (the API's "today" for start and expiry dates). */
-export function todayInParis() {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit',
-  }).formatToParts(new Date());
-  const part = (type) => parts.find((item) => item.type === type).value;
-  return `${part('year')}-${part('month')}-${part('day')}`;
-}
+export { todayInParis } from '../format.js';
